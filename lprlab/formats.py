@@ -1,0 +1,329 @@
+"""Plate formats: what a plate is (alphabet, text patterns, rows, size, colours, decorations, fonts).
+
+A `PlateFormat` groups one or more `PlateVariant`s (national or state designs). A variant's
+*display patterns* are written in a small language, one character per token:
+
+==========  ==================================================================================
+token       meaning
+==========  ==================================================================================
+``L``       a letter from the variant's ``letters``
+``D``       a digit 0-9
+``N``       a non-zero digit 1-9
+``A``       a letter or a digit
+``K``       one character of the variant's ``specials`` (hiragana, hangul, province, ...)
+``W``       one whole word of the variant's ``words`` (a region name such as ``品川``)
+``X{m,n}``  the class X repeated m to n times (for L, D, N, A)
+`` `` ``-`` separators drawn on the plate but not part of the text: gap, dash
+``·``       a dot drawn between characters (Japanese serials, Chinese plates)
+``o``       the German registration stickers (two stacked seals)
+``c``       the Croatian coat of arms (red and white chequered shield)
+``|``       start of the next row (two-row plates)
+==========  ==================================================================================
+
+A plate *text* is what is written on it with separators removed: ``ABC1234``, ``品川500さ1234``.
+
+This module holds data and text logic only; drawing lives in `lprlab.render`. It imports no
+TensorFlow, so generator worker processes start fast.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+
+import numpy as np
+
+DIGITS = "0123456789"
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+SEPARATORS = " -·oc"
+_QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
+
+RGB = tuple[int, int, int]
+Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) as fractions of plate width/height
+
+
+@dataclasses.dataclass(frozen=True)
+class ColourScheme:
+    """Colours of one plate design, RGB uint8 triples."""
+
+    background: RGB
+    text: RGB
+    border: RGB | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One row of characters; all fields are fractions of the plate height or width.
+
+    Attributes:
+        top: Top of the character cap height, fraction of plate height.
+        bottom: Baseline, fraction of plate height.
+        left: Leftmost x available to characters, fraction of plate width.
+        right: Rightmost x available to characters, fraction of plate width.
+        special_scale: Height of ``K`` characters relative to the row's cap height.
+        align: ``"center"`` or ``"left"``/``"right"`` placement inside [left, right].
+    """
+
+    top: float
+    bottom: float
+    left: float = 0.05
+    right: float = 0.95
+    special_scale: float = 1.0
+    align: str = "center"
+
+
+# Decorations: pure data, drawn by `lprlab.render` (dispatch on the class).
+@dataclasses.dataclass(frozen=True)
+class Band:
+    """A coloured band along one edge (`edge` is top, bottom, left or right); `size` is its fraction."""
+
+    edge: str
+    size: float
+    colour: RGB
+
+
+@dataclasses.dataclass(frozen=True)
+class Caption:
+    """Small text drawn in `box`; one of `choices` is picked per plate (``""`` draws nothing)."""
+
+    box: Box
+    choices: tuple[str, ...]
+    colour: RGB | None = None  # None: the scheme's text colour
+    font: str = "DejaVuSansCondensed-Bold.ttf"
+
+
+@dataclasses.dataclass(frozen=True)
+class EUStars:
+    """The ring of twelve yellow stars of the EU band, centred in `box`."""
+
+    box: Box
+
+
+@dataclasses.dataclass(frozen=True)
+class Flag:
+    """A simplified national flag in `box`: `country` is ``br``, ``ar`` or ``kr``."""
+
+    box: Box
+    country: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Bolts:
+    """Mounting bolts or holes at the given (x, y) fractions; `radius` is a fraction of plate height."""
+
+    positions: tuple[tuple[float, float], ...]
+    radius: float = 0.045
+
+
+@dataclasses.dataclass(frozen=True)
+class Border:
+    """A frame inset by `inset` drawn `width` thick (fractions of plate height); scheme colour."""
+
+    width: float = 0.025
+    inset: float = 0.02
+
+
+Decoration = Band | Caption | EUStars | Flag | Bolts | Border
+
+
+@dataclasses.dataclass(frozen=True)
+class PlateVariant:
+    """One design of a format: patterns, alphabet, look.
+
+    Attributes:
+        name: Short name, e.g. ``de`` or ``california``.
+        size_mm: Physical (width, height) of the plate in millimetres.
+        patterns: Display patterns in the token language of this module.
+        rows: One `Row` per ``|``-separated part of the patterns.
+        schemes: Colour schemes; one is drawn per plate.
+        fonts: Font file names in ``fonts/``; one is drawn per plate.
+        decorations: Drawn under the characters, in order.
+        letters: Letters allowed for ``L`` and ``A``.
+        specials: Characters allowed for ``K``.
+        words: Words allowed for ``W``.
+        max_chars: Upper bound on the text length (resampled above it); 0 means none.
+    """
+
+    name: str
+    size_mm: tuple[float, float]
+    patterns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    schemes: tuple[ColourScheme, ...]
+    fonts: tuple[str, ...]
+    decorations: tuple[Decoration, ...] = ()
+    letters: str = LETTERS
+    specials: str = ""
+    words: tuple[str, ...] = ()
+    max_chars: int = 0
+
+    def __post_init__(self):
+        for pattern in self.patterns:
+            if pattern.count("|") + 1 != len(self.rows):
+                raise ValueError(f"variant {self.name!r}: pattern {pattern!r} needs {len(self.rows)} rows")
+            if "K" in pattern and not self.specials:
+                raise ValueError(f"variant {self.name!r}: pattern {pattern!r} uses K but specials is empty")
+            if "W" in pattern and not self.words:
+                raise ValueError(f"variant {self.name!r}: pattern {pattern!r} uses W but words is empty")
+
+    @property
+    def alphabet(self) -> str:
+        """Every character a text of this variant may contain, sorted."""
+        chars = set()
+        for pattern in self.patterns:
+            for kind, _, _ in parse_pattern(pattern):
+                chars |= set(_class_chars(self, kind))
+        return "".join(sorted(chars))
+
+
+@dataclasses.dataclass(frozen=True)
+class PlateFormat:
+    """A plate format: a country's (or region's) family of plate designs.
+
+    Attributes:
+        name: Registry name such as ``br_mercosur``.
+        description: One line for people.
+        variants: The designs; a random plate draws one uniformly.
+    """
+
+    name: str
+    description: str
+    variants: tuple[PlateVariant, ...]
+
+    @property
+    def alphabet(self) -> str:
+        """Every character a text of this format may contain, sorted."""
+        return "".join(sorted(set("".join(v.alphabet for v in self.variants))))
+
+    def variant(self, name: str) -> PlateVariant:
+        """The variant called `name`. Raises KeyError naming the known variants."""
+        for variant in self.variants:
+            if variant.name == name:
+                return variant
+        raise KeyError(f"format {self.name!r} has no variant {name!r}; known: {[v.name for v in self.variants]}")
+
+
+def parse_pattern(pattern: str) -> list[tuple[str, int, int]]:
+    """Splits a display pattern into tokens ``(kind, min_count, max_count)``.
+
+    Separators and ``|`` come back as ``(char, 0, 0)``. Raises ValueError on an unknown token.
+    """
+    tokens: list[tuple[str, int, int]] = []
+    position = 0
+    while position < len(pattern):
+        quantified = _QUANTIFIED.match(pattern, position)
+        if quantified:
+            low, high = int(quantified.group(2)), int(quantified.group(3))
+            tokens.append((quantified.group(1), low, high))
+            position = quantified.end()
+            continue
+        char = pattern[position]
+        if char in "LDNAKW":
+            tokens.append((char, 1, 1))
+        elif char in SEPARATORS or char == "|":
+            tokens.append((char, 0, 0))
+        else:
+            raise ValueError(f"unknown token {char!r} in plate pattern {pattern!r}")
+        position += 1
+    return tokens
+
+
+def _class_chars(variant: PlateVariant, kind: str) -> str:
+    """Characters a token kind may produce in `variant` (empty for separators)."""
+    table = {
+        "L": variant.letters, "D": DIGITS, "N": DIGITS[1:], "A": variant.letters + DIGITS,
+        "K": variant.specials, "W": "".join(variant.words),
+    }
+    return table.get(kind, "")
+
+
+def _token_regex(variant: PlateVariant, kind: str, low: int, high: int) -> str:
+    if kind == "W":
+        words = sorted(variant.words, key=len, reverse=True)
+        return "(" + "|".join(re.escape(w) for w in words) + ")"
+    return "([" + re.escape(_class_chars(variant, kind)) + "]{%d,%d})" % (low, high)
+
+
+@functools.lru_cache(maxsize=None)
+def pattern_regex(variant: PlateVariant, pattern: str) -> re.Pattern:
+    """A compiled regex matching texts of `pattern`, one group per character token."""
+    parts = [_token_regex(variant, k, lo, hi) for k, lo, hi in parse_pattern(pattern) if k in "LDNAKW"]
+    return re.compile("".join(parts))
+
+
+def match_text(fmt: PlateFormat, text: str) -> list[tuple[PlateVariant, str]]:
+    """All (variant, pattern) pairs of `fmt` whose pattern matches `text` exactly."""
+    found = []
+    for variant in fmt.variants:
+        if variant.max_chars and len(text) > variant.max_chars:
+            continue
+        for pattern in variant.patterns:
+            if pattern_regex(variant, pattern).fullmatch(text):
+                found.append((variant, pattern))
+    return found
+
+
+def validate_text(fmt: PlateFormat, text: str) -> None:
+    """Checks that `text` can be written on a plate of `fmt`.
+
+    Raises:
+        ValueError: naming the characters outside the format's alphabet, or the patterns when the
+            characters are allowed but their order is not.
+    """
+    if not text:
+        raise ValueError(f"empty plate text for format {fmt.name!r}")
+    outside = sorted(set(text) - set(fmt.alphabet))
+    if outside:
+        raise ValueError(f"characters {''.join(outside)!r} of {text!r} are outside the alphabet of format "
+                         f"{fmt.name!r}: {fmt.alphabet!r}")
+    if not match_text(fmt, text):
+        patterns = sorted({p for v in fmt.variants for p in v.patterns})
+        raise ValueError(f"text {text!r} matches no pattern of format {fmt.name!r}: {patterns}")
+
+
+def random_text(fmt: PlateFormat, rng: np.random.Generator, variant: PlateVariant | None = None) -> str:
+    """A random valid text of `fmt` (of `variant` when given), drawn only from `rng`."""
+    variant = variant or fmt.variants[rng.integers(len(fmt.variants))]
+    for _ in range(100):
+        pattern = variant.patterns[rng.integers(len(variant.patterns))]
+        parts = []
+        for kind, low, high in parse_pattern(pattern):
+            if kind == "W":
+                parts.append(variant.words[rng.integers(len(variant.words))])
+            elif kind in "LDNAK":
+                chars = _class_chars(variant, kind)
+                count = int(rng.integers(low, high + 1))
+                parts.append("".join(chars[i] for i in rng.integers(len(chars), size=count)))
+        text = "".join(parts)
+        if not variant.max_chars or len(text) <= variant.max_chars:
+            return text
+    raise ValueError(f"variant {variant.name!r} of {fmt.name!r} yields no text within {variant.max_chars} chars")
+
+
+def get_format(name: str) -> PlateFormat:
+    """The registered format called `name`.
+
+    Raises:
+        KeyError: naming the unknown format and listing the known names.
+    """
+    from lprlab.plate_catalog import FORMATS
+
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise KeyError(f"unknown plate format {name!r}; known formats: {', '.join(FORMATS)}") from None
+
+
+def format_names() -> tuple[str, ...]:
+    """Names of all registered formats, in catalogue order."""
+    from lprlab.plate_catalog import FORMATS
+
+    return tuple(FORMATS)
+
+
+def resolve_formats(spec: str | list[str] | tuple[str, ...]) -> tuple[PlateFormat, ...]:
+    """Formats from ``"all"``, a comma-separated string or a list of names. Raises KeyError."""
+    if isinstance(spec, str):
+        spec = format_names() if spec == "all" else [s.strip() for s in spec.split(",") if s.strip()]
+    if not spec:
+        raise KeyError("no plate format given; known formats: " + ", ".join(format_names()))
+    return tuple(get_format(name) for name in spec)

@@ -1,0 +1,223 @@
+"""The catalogue of plate formats: real sizes, patterns, colours, decorations and fonts.
+
+Sources for sizes and patterns: the national registration rules as summarised in the public
+Wikipedia articles "Vehicle registration plates of <country>" (Mercosur 400x130 mm, EU 520x110 mm,
+US 12x6 in, Japan 330x165 mm, Korea 520x110 / 335x170 mm, China GA 36-2018 440x140 / 440x220 mm).
+Fonts are free look-alikes of the official ones (FE-Schrift, DIN 1451, Mandatory, ...): see
+``fonts/README.md``.
+"""
+from __future__ import annotations
+
+from lprlab.formats import (
+    LETTERS, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row,
+)
+
+DIN = "OSP-DIN.ttf"
+ROBOTO = "RobotoCondensed-Bold.ttf"
+BEBAS = "BebasNeue-Regular.otf"
+DEJAVU = "DejaVuSansCondensed-Bold.ttf"
+SCRIPT = "RobotoCondensed-BoldItalic.ttf"
+JP_FONT = "ipag-plates.ttf"
+KR_FONT = "NanumGothicBold-plates.ttf"
+CN_FONT = "wqy-zenhei-plates.ttf"
+
+WHITE, BLACK = (250, 250, 248), (15, 15, 15)
+MERCOSUR_BLUE, EU_BLUE = (0, 56, 168), (0, 51, 153)
+NO_IOQU = "ABCDEFGHJKLMNPRSTVWXYZ"
+
+
+def _letters_without(excluded: str) -> str:
+    return "".join(c for c in LETTERS if c not in excluded)
+
+
+# --- South America ---------------------------------------------------------------------------
+def _mercosur(country: str, title: str, patterns: tuple[str, ...], schemes) -> PlateVariant:
+    return PlateVariant(
+        name=country, size_mm=(400, 130), patterns=patterns,
+        rows=(Row(top=0.34, bottom=0.88, left=0.06, right=0.95),),
+        schemes=schemes, fonts=(DIN, ROBOTO),
+        decorations=(
+            Band("top", 0.23, MERCOSUR_BLUE),
+            Caption((0.2, 0.035, 0.8, 0.19), (title,), colour=(255, 255, 255)),
+            Caption((0.025, 0.06, 0.15, 0.17), ("MERCOSUR",), colour=(255, 255, 255)),
+            Flag((0.87, 0.04, 0.96, 0.19), country),
+            Caption((0.015, 0.72, 0.06, 0.9), (country.upper(),), colour=BLACK),
+            Border(width=0.025, inset=0.0),
+        ),
+    )
+
+
+AR_MERCOSUR = PlateFormat("ar_mercosur", "Argentina, Mercosur (2016-): AB 123 CD, blue band", (
+    _mercosur("ar", "REPUBLICA ARGENTINA", ("LL DDD LL",), (ColourScheme(WHITE, BLACK, BLACK),)),
+))
+
+BR_MERCOSUR = PlateFormat("br_mercosur", "Brazil, Mercosur (2018-): ABC1D23, blue band", (
+    _mercosur("br", "BRASIL", ("LLLDLDD",), (
+        ColourScheme(WHITE, BLACK, BLACK), ColourScheme(WHITE, (180, 20, 25), (180, 20, 25)),
+        ColourScheme(WHITE, (20, 40, 150), (20, 40, 150)),
+    )),
+))
+
+AR_OLD = PlateFormat("ar_old", "Argentina (1995-2016): ABC 123, white on black", (
+    PlateVariant(
+        name="ar_1995", size_mm=(294, 129), patterns=("LLL DDD",),
+        rows=(Row(top=0.3, bottom=0.86, left=0.06, right=0.94),),
+        schemes=(ColourScheme((22, 22, 24), (240, 240, 240), (200, 200, 200)),),
+        fonts=(ROBOTO, DEJAVU, DIN),
+        decorations=(Border(width=0.02, inset=0.03),
+                     Caption((0.3, 0.07, 0.7, 0.2), ("ARGENTINA", "REPUBLICA ARGENTINA"), colour=(230, 230, 230)),
+                     Bolts(((0.1, 0.13), (0.9, 0.13)), radius=0.035)),
+    ),
+))
+
+BR_CITIES = ("SAO PAULO - SP", "RIO DE JANEIRO - RJ", "BELO HORIZONTE - MG", "CURITIBA - PR", "PORTO ALEGRE - RS",
+             "SALVADOR - BA", "RECIFE - PE", "FORTALEZA - CE", "BRASILIA - DF", "CAMPINAS - SP", "GOIANIA - GO",
+             "MANAUS - AM", "BELEM - PA", "FLORIANOPOLIS - SC", "VITORIA - ES", "NATAL - RN", "SANTOS - SP")
+
+BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC-1234, grey plate with city line", (
+    PlateVariant(
+        name="br_1990", size_mm=(400, 130), patterns=("LLL-DDDD",),
+        rows=(Row(top=0.3, bottom=0.9, left=0.04, right=0.96),),
+        schemes=(ColourScheme((188, 190, 192), BLACK, BLACK), ColourScheme((176, 178, 180), (25, 25, 25), (40, 40, 40)),
+                 ColourScheme((190, 30, 35), (245, 245, 245), (245, 245, 245))),
+        fonts=(DEJAVU, ROBOTO),
+        decorations=(Border(width=0.03, inset=0.015), Caption((0.12, 0.06, 0.88, 0.22), BR_CITIES),
+                     Bolts(((0.05, 0.14), (0.95, 0.14)), radius=0.03)),
+    ),
+))
+
+
+# --- Europe ----------------------------------------------------------------------------------
+def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, letters: str = LETTERS,
+        right_band: tuple[str, ...] = (), words: tuple[str, ...] = (), max_chars: int = 0) -> PlateVariant:
+    decorations = [Band("left", 0.085, EU_BLUE), EUStars((0.0, 0.07, 0.085, 0.55)),
+                   Caption((0.012, 0.58, 0.073, 0.92), (code,), colour=(255, 255, 255), font=DIN)]
+    right = 0.97
+    if right_band:
+        decorations += [Band("right", 0.085, EU_BLUE),
+                        Caption((0.925, 0.55, 0.985, 0.9), right_band, colour=(255, 255, 255), font=DIN)]
+        right = 0.9
+    decorations.append(Border(width=0.03, inset=0.0))
+    return PlateVariant(
+        name=name, size_mm=(520, 110), patterns=patterns,
+        rows=(Row(top=0.15, bottom=0.86, left=0.11, right=right),),
+        schemes=(ColourScheme(background, BLACK, BLACK),), fonts=(DIN,), decorations=tuple(decorations),
+        letters=letters, words=words, max_chars=max_chars,
+    )
+
+
+HR_CITIES = ("ZG", "ST", "RI", "OS", "DU", "PU", "ZD", "SB", "KA", "VZ", "BJ", "KC", "KR", "SK", "VU", "PZ", "SI",
+             "GS", "NA", "MA", "PS", "VK", "BM", "DA", "IM", "KT", "PO", "VT", "ZU")
+
+EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL, HR, IT, FR, ES", (
+    _eu("de", "D", ("L{1,3}oL{1,2} D{1,4}",), letters=_letters_without("Q"), max_chars=8),
+    _eu("nl", "NL", ("DD-LLL-D", "D-LLL-DD", "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "DD-LL-LL", "LL-DD-LL"),
+        background=(250, 205, 30), letters="BDFGHJKLNPRSTVXZ"),
+    _eu("hr", "HR", ("WcDDD-LL", "WcDDDD-LL", "WcDDDD-L"), letters=_letters_without("QWXY"), words=HR_CITIES),
+    _eu("it", "I", ("LL DDD LL",), letters=_letters_without("IOQU"), right_band=("", "RM", "MI", "TO", "NA")),
+    _eu("fr", "F", ("LL-DDD-LL",), letters=_letters_without("IOU"),
+        right_band=("75", "13", "69", "33", "59", "92", "44", "31", "06", "67")),
+    _eu("es", "E", ("DDDD LLL",), letters="BCDFGHJKLMNPRSTVWXYZ"),
+))
+
+
+# --- United States ---------------------------------------------------------------------------
+US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radius=0.035)
+
+
+def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], background, text, caption_colour,
+        fonts=(ROBOTO, DEJAVU), letters: str = _letters_without("IOQ"), extra=(), rows=None) -> PlateVariant:
+    decorations = (*extra,
+                   Caption((0.27, 0.03, 0.73, 0.2), top, colour=caption_colour, font=SCRIPT),
+                   Caption((0.27, 0.82, 0.73, 0.96), bottom, colour=caption_colour), US_BOLTS, Border(0.02, 0.015))
+    return PlateVariant(
+        name=name, size_mm=(305, 152), patterns=patterns,
+        rows=rows or (Row(top=0.25, bottom=0.78, left=0.05, right=0.95),),
+        schemes=(ColourScheme(background, text, text),), fonts=fonts, decorations=decorations, letters=letters,
+    )
+
+
+VANITY = "A{5,7}"
+US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 5-8 characters", (
+    _us("california", ("NLLLDDD", VANITY), ("California",), ("dmv.ca.gov", ""), WHITE, (25, 35, 120), (190, 30, 40)),
+    _us("new_york", ("LLL-DDDD",), ("NEW YORK",), ("EMPIRE STATE", "THE EMPIRE STATE"), (246, 190, 60),
+        (20, 30, 90), (20, 30, 90), fonts=(ROBOTO, BEBAS)),
+    _us("texas", ("LLL-DDDD", "LLLDDDD", VANITY), ("TEXAS",), ("THE LONE STAR STATE",), WHITE, BLACK, BLACK),
+    _us("florida", ("LLL LDD", "DDD LLL", "LLLLDD"), ("MYFLORIDA.COM", "FLORIDA"), ("SUNSHINE STATE",), WHITE,
+        (0, 95, 55), (0, 95, 55), fonts=(DEJAVU, ROBOTO)),
+    _us("illinois", ("LL DDDDD", "DDDDDDD", VANITY), ("Illinois",), ("LAND OF LINCOLN",), WHITE, (130, 20, 30),
+        (20, 40, 120)),
+    _us("new_jersey", ("LDDLLL", "LLLDDL"), ("NEW JERSEY",), ("Garden State",), (240, 226, 165), BLACK, BLACK,
+        fonts=(BEBAS, ROBOTO)),
+    _us("pennsylvania", ("LLL-DDDD",), ("PENNSYLVANIA",), ("visitPA.com",), WHITE, (20, 40, 120), (255, 255, 255),
+        extra=(Band("top", 0.2, (25, 45, 125)), Band("bottom", 0.16, (245, 190, 40))),
+        rows=(Row(top=0.29, bottom=0.79, left=0.05, right=0.95),)),
+    _us("arizona", ("LLLDDDD", "DDDLLL", VANITY), ("ARIZONA",), ("GRAND CANYON STATE",), (252, 236, 205),
+        (110, 30, 30), (110, 30, 30), fonts=(BEBAS, DEJAVU)),
+))
+
+
+# --- East Asia -------------------------------------------------------------------------------
+JP_REGIONS = ("品川", "練馬", "足立", "横浜", "名古屋", "大阪", "神戸", "京都", "札幌", "福岡", "仙台", "千葉", "湘南", "多摩",
+              "世田谷", "所沢", "相模", "尾張小牧", "和泉", "堺", "奈良", "広島", "長野", "新潟", "静岡", "浜松", "宇都宮",
+              "熊本", "沖縄", "八王子", "川崎", "岡山")
+JP_KANA = "さすせそたちつてとなにぬねのはひふほまみむめもやゆよらりるろれわ"
+
+JP = PlateFormat("jp", "Japan, 330x165 mm, two rows: region + class number, hiragana + serial", (
+    PlateVariant(
+        name="jp", size_mm=(330, 165), patterns=("W NDD|K ND-DD", "W NDD|K ·NDD", "W NDD|K ··ND", "W NDD|K ···N",
+                                                 "W ND|K ND-DD"),
+        rows=(Row(top=0.1, bottom=0.36, left=0.2, right=0.8),
+              Row(top=0.44, bottom=0.92, left=0.04, right=0.97, special_scale=0.58)),
+        schemes=(ColourScheme(WHITE, (0, 95, 55), (0, 95, 55)), ColourScheme((245, 210, 40), BLACK, BLACK),
+                 ColourScheme((0, 100, 60), WHITE, WHITE), ColourScheme(BLACK, (245, 210, 40), (245, 210, 40))),
+        fonts=(JP_FONT,), decorations=(Border(0.015, 0.02), Bolts(((0.12, 0.16), (0.88, 0.16)), radius=0.045)),
+        specials=JP_KANA, words=JP_REGIONS,
+    ),
+))
+
+KR_REGIONS = ("서울", "부산", "대구", "인천", "광주", "대전", "울산", "경기", "강원", "충북", "충남", "전북", "전남", "경북",
+              "경남", "제주")
+KR_PRIVATE = "가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주하허호"
+KR_TWO_ROWS = (Row(top=0.1, bottom=0.38, left=0.2, right=0.8), Row(top=0.45, bottom=0.92, left=0.05, right=0.95))
+
+KR = PlateFormat("kr", "South Korea: 12가 3456 / 123가 4567 one row, region + class over hangul + serial two rows", (
+    PlateVariant(
+        name="kr_2006", size_mm=(520, 110), patterns=("DDK DDDD", "DDDK DDDD"),
+        rows=(Row(top=0.16, bottom=0.84, left=0.1, right=0.96),),
+        schemes=(ColourScheme(WHITE, BLACK, BLACK),), fonts=(KR_FONT,),
+        decorations=(Flag((0.025, 0.2, 0.075, 0.8), "kr"), Border(0.03, 0.0)), specials=KR_PRIVATE,
+    ),
+    PlateVariant(
+        name="kr_green", size_mm=(335, 170), patterns=("W DD|K DDDD",), rows=KR_TWO_ROWS,
+        schemes=(ColourScheme((40, 110, 75), WHITE, WHITE),), fonts=(KR_FONT,),
+        decorations=(Border(0.02, 0.02), Bolts(((0.1, 0.2), (0.9, 0.2)))), specials=KR_PRIVATE, words=KR_REGIONS,
+    ),
+    PlateVariant(
+        name="kr_commercial", size_mm=(335, 170), patterns=("W DD|K DDDD",), rows=KR_TWO_ROWS,
+        schemes=(ColourScheme((245, 200, 35), (20, 40, 110), (20, 40, 110)),), fonts=(KR_FONT,),
+        decorations=(Border(0.02, 0.02), Bolts(((0.1, 0.2), (0.9, 0.2)))), specials="바사아자", words=KR_REGIONS,
+    ),
+))
+
+CN_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+CN_LETTERS = _letters_without("IO")
+
+CN = PlateFormat("cn", "China (GA 36-2018): 京A·12345, white on blue; two-row yellow for large vehicles", (
+    PlateVariant(
+        name="cn_blue", size_mm=(440, 140), patterns=("KL·AAAAA",),
+        rows=(Row(top=0.14, bottom=0.86, left=0.04, right=0.96),),
+        schemes=(ColourScheme((15, 60, 170), WHITE, WHITE),), fonts=(CN_FONT,),
+        decorations=(Border(0.025, 0.035),), letters=CN_LETTERS, specials=CN_PROVINCES,
+    ),
+    PlateVariant(
+        name="cn_yellow", size_mm=(440, 220), patterns=("KL|AAAAA",),
+        rows=(Row(top=0.08, bottom=0.36, left=0.25, right=0.75), Row(top=0.44, bottom=0.92, left=0.05, right=0.95)),
+        schemes=(ColourScheme((245, 195, 20), BLACK, BLACK),), fonts=(CN_FONT,),
+        decorations=(Border(0.02, 0.025),), letters=CN_LETTERS, specials=CN_PROVINCES,
+    ),
+))
+
+FORMATS: dict[str, PlateFormat] = {f.name: f for f in (AR_MERCOSUR, AR_OLD, BR_MERCOSUR, BR_OLD, EU, US, JP, KR, CN)}
+LATIN_FORMATS = ("ar_mercosur", "ar_old", "br_mercosur", "br_old", "eu", "us")
+CJK_FORMATS = ("jp", "kr", "cn")

@@ -1,0 +1,222 @@
+"""Renders flat plates: a text in a format becomes an RGB image with one box per character.
+
+The characters are scaled glyph bitmaps (rendered once per font and character at a reference size,
+resized to the row's character height, and cached), laid out along each row with the separators of
+the variant's pattern, condensed horizontally when the row would overflow, and composited over
+the cached template (see `lprlab.decorations`). A plate therefore costs a few small NumPy blends.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+
+from lprlab.decorations import load_font, plate_size_px, plate_template
+from lprlab.formats import (
+    Caption, PlateFormat, PlateVariant, match_text, parse_pattern, pattern_regex, random_text, validate_text,
+)
+
+REFERENCE_SIZE_PX = 128
+GLYPH_GAP = 0.12  # space between characters, fraction of character height
+SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62}  # fraction of character height
+STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
+
+
+@dataclasses.dataclass(frozen=True)
+class Plate:
+    """A rendered flat plate.
+
+    Attributes:
+        image: (height, width, 3) uint8 RGB in [0, 255].
+        text: The plate text (no separators).
+        format: Format name.
+        variant: Variant name.
+        char_boxes: (len(text), 4) float32 boxes ``(x, y, w, h)`` in pixels of `image`, one per
+            character of `text`, in reading order (row by row, left to right).
+    """
+
+    image: np.ndarray
+    text: str
+    format: str
+    variant: str
+    char_boxes: np.ndarray
+
+
+@functools.lru_cache(maxsize=4096)
+def _glyph_ink(font_name: str, char: str) -> np.ndarray:
+    """(h, w) uint8 coverage of `char` at the reference size, cropped to its ink."""
+    font = load_font(font_name, REFERENCE_SIZE_PX)
+    left, top, right, bottom = font.getbbox(char)
+    image = Image.new("L", (right - left + 4, bottom - top + 4), 0)
+    ImageDraw.Draw(image).text((2 - left, 2 - top), char, font=font, fill=255)
+    ink = np.asarray(image)
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 40), np.flatnonzero(ink.max(axis=0) > 40)
+    if rows.size == 0:
+        raise ValueError(f"font {font_name!r} draws nothing for character {char!r}")
+    return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+
+@functools.lru_cache(maxsize=16384)
+def _glyph(font_name: str, char: str, height: int, width: int) -> np.ndarray:
+    """(height, width) float32 coverage in [0, 1] of `char` resized to the given size in pixels."""
+    ink = _glyph_ink(font_name, char)
+    resized = cv2.resize(ink, (max(1, width), max(1, height)), interpolation=cv2.INTER_AREA)
+    return resized.astype(np.float32) / 255.0
+
+
+def _natural_size(font_name: str, char: str, height: float, square: bool) -> tuple[float, float]:
+    """(height, width) of a glyph scaled to `height`; CJK-like glyphs (`square`) fit a square box."""
+    ink_h, ink_w = _glyph_ink(font_name, char).shape
+    scale = height / ink_h
+    if square and ink_w * scale > height:
+        scale = height / ink_w
+    return ink_h * scale, ink_w * scale
+
+
+def _row_items(pattern_row: str, groups: list[str]) -> list[tuple[str, str]]:
+    """Row items ``(kind, char)``: kind is the token class for characters, or the separator itself."""
+    items = []
+    for kind, _, _ in parse_pattern(pattern_row):
+        if kind in "LDNAKW":
+            items.extend((kind, char) for char in groups.pop(0))
+        else:
+            items.append((kind, kind))
+    return items
+
+
+def _layout_row(items, row, plate_h: int, plate_w: int, font_name: str):
+    """Places one row: returns [(kind, char, x, y, w, h)] in pixels (floats)."""
+    cap = (row.bottom - row.top) * plate_h
+    sizes = []
+    for kind, char in items:
+        if kind in SEPARATOR_WIDTH:
+            sizes.append((cap, SEPARATOR_WIDTH[kind] * cap))
+        else:
+            height = cap * (row.special_scale if kind == "K" else 1.0)
+            sizes.append(_natural_size(font_name, char, height, square=ord(char) > 0x2E80))
+    gap = GLYPH_GAP * cap
+    natural = sum(w for _, w in sizes) + gap * (len(sizes) - 1)
+    available = (row.right - row.left) * plate_w
+    squeeze = min(1.0, available / natural)
+    total = natural * squeeze
+    x = row.left * plate_w + {"left": 0.0, "right": available - total}.get(row.align, (available - total) / 2)
+    middle = (row.top + row.bottom) / 2 * plate_h
+    placed = []
+    for (kind, char), (h, w) in zip(items, sizes):
+        placed.append((kind, char, x, middle - h / 2, w * squeeze, h))
+        x += (w + gap) * squeeze
+    return placed
+
+
+def _blend(canvas: np.ndarray, alpha: np.ndarray, x: int, y: int, colour: np.ndarray, opacity: float = 1.0):
+    """Blends `colour` into float32 `canvas` with coverage `alpha` at integer (x, y), clipped."""
+    h, w = alpha.shape
+    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, canvas.shape[1]), min(y + h, canvas.shape[0])
+    if x1 <= x0 or y1 <= y0:
+        return
+    a = alpha[y0 - y:y1 - y, x0 - x:x1 - x, None] * opacity
+    region = canvas[y0:y1, x0:x1]
+    region += (colour - region) * a
+
+
+def _draw_separator(canvas, kind, x, y, w, h, colour, rng) -> None:
+    """Draws a separator (dash, dot, stickers, shield) inside the box (x, y, w, h) px."""
+    cx, cy = x + w / 2, y + h / 2
+    colour_tuple = tuple(float(c) for c in colour)
+    if kind == "-":
+        cv2.rectangle(canvas, (round(cx - 0.3 * w), round(cy - 0.06 * h)), (round(cx + 0.3 * w), round(cy + 0.06 * h)),
+                      colour_tuple, -1, cv2.LINE_AA)
+    elif kind == "·":
+        cv2.circle(canvas, (round(cx), round(cy)), max(1, round(0.09 * h)), colour_tuple, -1, cv2.LINE_AA)
+    elif kind == "o":
+        radius = max(1, round(0.2 * h))
+        upper = STICKER_COLOURS[rng.integers(len(STICKER_COLOURS))]
+        cv2.circle(canvas, (round(cx), round(cy - 0.24 * h)), radius, tuple(float(c) for c in upper), -1, cv2.LINE_AA)
+        cv2.circle(canvas, (round(cx), round(cy + 0.24 * h)), radius, (205.0, 205.0, 200.0), -1, cv2.LINE_AA)
+    elif kind == "c":
+        cells, side = 5, 0.5 * h
+        cell = side / cells
+        for i in range(cells):
+            for j in range(cells):
+                fill = (200.0, 30.0, 40.0) if (i + j) % 2 == 0 else (250.0, 250.0, 250.0)
+                top_left = (round(cx - side / 2 + j * cell), round(cy - side / 2 + i * cell))
+                cv2.rectangle(canvas, top_left, (round(top_left[0] + cell), round(top_left[1] + cell)), fill, -1)
+
+
+def _choose_look(variant: PlateVariant, rng: np.random.Generator):
+    scheme = variant.schemes[rng.integers(len(variant.schemes))]
+    font_name = variant.fonts[rng.integers(len(variant.fonts))]
+    captions = tuple(d.choices[rng.integers(len(d.choices))] for d in variant.decorations if isinstance(d, Caption))
+    return scheme, font_name, captions
+
+
+def render_plate(text: str, fmt: PlateFormat, rng: np.random.Generator, height_px: int = 64,
+                 variant: str | None = None) -> Plate:
+    """Renders `text` on a flat plate of `fmt`.
+
+    Args:
+        text: Plate text without separators; every character must be in ``fmt.alphabet`` and the
+            text must match one of the format's patterns.
+        fmt: The plate format.
+        rng: The only source of randomness (variant among those matching, colours, font, captions).
+        height_px: Plate height in pixels (>= 8); the width follows the variant's real aspect ratio.
+        variant: Force this variant (by name) instead of drawing one among those that match.
+
+    Returns:
+        A `Plate` with a (height_px, width, 3) uint8 RGB image and one box per character.
+
+    Raises:
+        ValueError: `text` is empty, has characters outside the alphabet or matches no pattern;
+            `height_px` < 8.
+        KeyError: `variant` is not a variant of `fmt`.
+    """
+    if height_px < 8:
+        raise ValueError(f"height_px must be >= 8, got {height_px}")
+    validate_text(fmt, text)
+    matches = match_text(fmt, text)
+    if variant is not None:
+        chosen = fmt.variant(variant)
+        matches = [m for m in matches if m[0] is chosen]
+        if not matches:
+            raise ValueError(f"text {text!r} matches no pattern of variant {variant!r} of {fmt.name!r}")
+    plate_variant, pattern = matches[rng.integers(len(matches))]
+    scheme, font_name, captions = _choose_look(plate_variant, rng)
+    plate_h, plate_w = plate_size_px(plate_variant, height_px)
+    canvas = plate_template(plate_variant, scheme, captions, plate_h).astype(np.float32)
+    groups = re_groups(plate_variant, pattern, text)
+    colour = np.asarray(scheme.text, np.float32)
+    shadow = colour * 0.45 if rng.random() < 0.5 else None
+    boxes = []
+    for pattern_row, row in zip(pattern.split("|"), plate_variant.rows):
+        for kind, char, x, y, w, h in _layout_row(_row_items(pattern_row, groups), row, plate_h, plate_w, font_name):
+            if kind in SEPARATOR_WIDTH:
+                _draw_separator(canvas, kind, x, y, w, h, colour, rng)
+                continue
+            xi, yi, wi, hi = round(x), round(y), max(1, round(x + w) - round(x)), max(1, round(y + h) - round(y))
+            alpha = _glyph(font_name, char, hi, wi)
+            if shadow is not None:
+                offset = max(1, round(hi / 30))
+                _blend(canvas, alpha, xi + offset, yi + offset, shadow, 0.35)
+            _blend(canvas, alpha, xi, yi, colour)
+            boxes.append((xi, yi, wi, hi))
+    image = np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
+    return Plate(image, text, fmt.name, plate_variant.name, np.asarray(boxes, np.float32).reshape(-1, 4))
+
+
+def re_groups(variant: PlateVariant, pattern: str, text: str) -> list[str]:
+    """The characters of `text` split by the pattern's character tokens (text must match)."""
+    return list(pattern_regex(variant, pattern).fullmatch(text).groups())
+
+
+def random_plate(fmt: PlateFormat, rng: np.random.Generator, height_px: int = 64) -> Plate:
+    """A plate of `fmt` with a random valid text; same `rng` state gives the same plate, byte for byte.
+
+    Returns:
+        A `Plate` (see `render_plate`).
+    """
+    variant = fmt.variants[rng.integers(len(fmt.variants))]
+    text = random_text(fmt, rng, variant)
+    return render_plate(text, fmt, rng, height_px, variant=variant.name)
