@@ -165,7 +165,7 @@ class PlateVariant:
             if "W" in pattern and not self.words:
                 raise ValueError(f"variant {self.name!r}: pattern {pattern!r} uses W but words is empty")
 
-    @property
+    @functools.cached_property
     def alphabet(self) -> str:
         """Every character a text of this variant may contain, sorted."""
         chars = set()
@@ -189,7 +189,7 @@ class PlateFormat:
     description: str
     variants: tuple[PlateVariant, ...]
 
-    @property
+    @functools.cached_property
     def alphabet(self) -> str:
         """Every character a text of this format may contain, sorted."""
         return "".join(sorted(set("".join(v.alphabet for v in self.variants))))

@@ -1,0 +1,162 @@
+"""Named augmentation pipelines on albumentations: geometry, photometric, degradation, full.
+
+All pipelines take and return (H, W, 3) uint8 RGB images of unchanged shape. Randomness comes only
+from the `rng` given to `augment`, which reseeds every transform of the pipeline from one shared
+stream (albumentations' own `set_random_seed` gives every child the same seed, which makes their
+coin flips fire together).
+
+Units: shifts are fractions of the image size, angles degrees, blur sigmas pixels, noise standard
+deviations fractions of the full intensity range, JPEG quality 1-100, plate heights pixels.
+"""
+from __future__ import annotations
+
+import os
+import random
+
+os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")  # no network check at import
+
+import albumentations as A  # noqa: E402
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+PIPELINE_NAMES = ("none", "geometry", "photometric", "degradation", "full")
+
+
+class PlateDownscale(A.ImageOnlyTransform):
+    """Downscales so the plate is `height_range` pixels high, then upscales back to the input size.
+
+    This is the low-resolution (LR) camera: the unit is the plate's height in pixels, the unit of
+    the zoom-and-enhance study. Inputs already smaller than the target are left alone.
+
+    Args:
+        height_range: (min, max) LR plate height in pixels.
+        plate_fraction: Share of the image height the plate takes (1.0 for a tight crop).
+        p: Probability of applying.
+    """
+
+    def __init__(self, height_range: tuple[float, float] = (10.0, 32.0), plate_fraction: float = 0.8,
+                 p: float = 0.5):
+        super().__init__(p=p)
+        if not 0 < height_range[0] <= height_range[1]:
+            raise ValueError(f"height_range must be 0 < min <= max, got {height_range}")
+        self.height_range, self.plate_fraction = tuple(height_range), plate_fraction
+
+    def get_params(self) -> dict:
+        return {"plate_height": self.py_random.uniform(*self.height_range),
+                "down": self.py_random.choice((cv2.INTER_AREA, cv2.INTER_LINEAR, cv2.INTER_CUBIC)),
+                "up": self.py_random.choice((cv2.INTER_LINEAR, cv2.INTER_CUBIC))}
+
+    def apply(self, img: np.ndarray, plate_height: float = 16.0, down: int = cv2.INTER_AREA,
+              up: int = cv2.INTER_LINEAR, **params) -> np.ndarray:
+        height, width = img.shape[:2]
+        scale = plate_height / (self.plate_fraction * height)
+        if scale >= 1.0:
+            return img
+        small = cv2.resize(img, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=down)
+        return cv2.resize(small, (width, height), interpolation=up)
+
+    def get_transform_init_args_names(self) -> tuple[str, ...]:
+        return ("height_range", "plate_fraction")
+
+
+def geometry(shift: float = 0.05, rotate_deg: float = 5.0, perspective: float = 0.04,
+             scale: tuple[float, float] = (0.9, 1.05), p: float = 0.9) -> A.Compose:
+    """Shift (fraction of size), rotation (degrees), perspective (corner jitter, fraction of size)."""
+    return A.Compose([
+        A.Affine(translate_percent={"x": (-shift, shift), "y": (-shift, shift)}, rotate=(-rotate_deg, rotate_deg),
+                 scale=scale, border_mode=cv2.BORDER_REPLICATE, p=p),
+        A.Perspective(scale=(0.0, perspective), border_mode=cv2.BORDER_REPLICATE, p=p / 2),
+    ])
+
+
+def photometric(brightness: float = 0.3, contrast: float = 0.3, hue: float = 0.05, saturation: float = 0.4,
+                shadow_p: float = 0.25) -> A.Compose:
+    """Brightness and contrast (fractions), colour (hue as a fraction of the circle, saturation
+    factor range), cast shadows (probability)."""
+    return A.Compose([
+        A.RandomBrightnessContrast(brightness_limit=brightness, contrast_limit=contrast, p=0.8),
+        A.ColorJitter(brightness=0, contrast=0, saturation=(1 - saturation, 1 + saturation), hue=(-hue, hue), p=0.5),
+        A.RandomShadow(shadow_roi=(0, 0, 1, 1), num_shadows_limit=(1, 2), shadow_intensity_range=(0.2, 0.6),
+                       p=shadow_p),
+        A.ToGray(p=0.1),
+    ])
+
+
+def degradation(plate_height_px: tuple[float, float] = (10.0, 40.0), blur_sigma: tuple[float, float] = (0.3, 1.5),
+                motion_px: int = 7, noise_std: tuple[float, float] = (0.01, 0.06),
+                jpeg_quality: tuple[int, int] = (25, 95), plate_fraction: float = 0.8) -> A.Compose:
+    """Gaussian blur (sigma px), motion blur (kernel px), sensor noise (std, fraction of range),
+    downscale to an LR plate height (px), JPEG (quality)."""
+    return A.Compose([
+        A.OneOf([A.GaussianBlur(blur_limit=0, sigma_limit=blur_sigma),
+                 A.MotionBlur(blur_limit=(3, motion_px))], p=0.5),
+        PlateDownscale(height_range=plate_height_px, plate_fraction=plate_fraction, p=0.5),
+        A.OneOf([A.GaussNoise(std_range=noise_std), A.ISONoise(color_shift=(0.01, 0.04), intensity=(0.1, 0.4))],
+                p=0.5),
+        A.ImageCompression(quality_range=jpeg_quality, p=0.5),
+    ])
+
+
+def make_pipeline(name: str) -> A.Compose:
+    """The named pipeline with its default parameters.
+
+    Args:
+        name: One of ``none``, ``geometry``, ``photometric``, ``degradation``, ``full`` (all three,
+            in that order).
+
+    Raises:
+        KeyError: naming the unknown pipeline and the known ones.
+    """
+    if name == "none":
+        return A.Compose([])
+    if name == "geometry":
+        return geometry()
+    if name == "photometric":
+        return photometric()
+    if name == "degradation":
+        return degradation()
+    if name == "full":
+        return A.Compose([geometry(), photometric(), degradation()])
+    raise KeyError(f"unknown augmentation pipeline {name!r}; known: {', '.join(PIPELINE_NAMES)}")
+
+
+def _all_transforms(transform) -> list:
+    """`transform` and, for a compose, all its descendants."""
+    found = [transform]
+    if isinstance(transform, A.BaseCompose):
+        for child in transform.transforms:
+            found.extend(_all_transforms(child))
+    return found
+
+
+def _reseed(pipeline, seed: int) -> None:
+    """Points every transform of `pipeline` at one Python and one NumPy generator seeded with `seed`.
+
+    Equivalent to albumentations' `set_random_seed` (which sets exactly these two attributes) but
+    with one stream shared in order, so the transforms' draws are independent of each other.
+    """
+    python_random, numpy_random = random.Random(seed), np.random.default_rng(seed)
+    for transform in _all_transforms(pipeline):
+        transform.py_random, transform.random_generator = python_random, numpy_random
+
+
+def augment(image: np.ndarray, pipeline: A.BaseCompose, rng: np.random.Generator) -> np.ndarray:
+    """Applies `pipeline` to `image`, seeded from `rng` only.
+
+    Args:
+        image: (H, W, 3) uint8 RGB.
+        pipeline: An albumentations pipeline, e.g. from `make_pipeline`.
+        rng: Source of the seed; the same state gives the same output, byte for byte.
+
+    Returns:
+        (H, W, 3) uint8 RGB.
+
+    Raises:
+        ValueError: `image` is not a non-empty (H, W, 3) uint8 array.
+    """
+    if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8 \
+            or image.size == 0:
+        raise ValueError(f"image must be a non-empty (H, W, 3) uint8 array, got "
+                         f"{getattr(image, 'shape', None)} {getattr(image, 'dtype', type(image).__name__)}")
+    _reseed(pipeline, int(rng.integers(2**63)))
+    return pipeline(image=image)["image"]

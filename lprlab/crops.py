@@ -1,0 +1,90 @@
+"""Plate crops: the recogniser's input, as a detector (or a human box) would cut them from a photo.
+
+A crop is a rendered plate under a small pose, with a random margin of surroundings, resized to a
+fixed (height, width); an augmentation pipeline may then degrade it.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import cv2
+import numpy as np
+
+from lprlab.augment import augment
+from lprlab.backgrounds import procedural_background
+from lprlab.formats import PlateFormat
+from lprlab.render import random_plate, render_plate
+from lprlab.scene import ScenePreset, paste_plate, project_plate
+
+CROP_POSE = ScenePreset("crop", yaw_deg=(-20.0, 20.0), pitch_deg=(-12.0, 12.0), roll_deg=(-4.0, 4.0))
+
+
+@dataclasses.dataclass(frozen=True)
+class PlateCrop:
+    """A recogniser input.
+
+    Attributes:
+        image: (height, width, 3) uint8 RGB.
+        text, format, variant: What the plate says and its design.
+        corners: (4, 2) float32 pixels of the plate's corners in `image` (TL, TR, BR, BL), before
+            any geometric augmentation.
+    """
+
+    image: np.ndarray
+    text: str
+    format: str
+    variant: str
+    corners: np.ndarray
+
+
+def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
+                    image_size: tuple[int, int] = (64, 128), pipeline=None, margin: tuple[float, float] = (0.02, 0.15),
+                    pose: ScenePreset = CROP_POSE, text: str | None = None) -> PlateCrop:
+    """A plate crop with a random (or given) text.
+
+    Args:
+        formats: Formats to draw from, uniformly (the first one when `text` is given).
+        rng: The only source of randomness.
+        image_size: (height, width) of the output in pixels.
+        pipeline: An albumentations pipeline (see `lprlab.augment.make_pipeline`) or None.
+        margin: (min, max) margin around the plate on each side, as a fraction of its size.
+        pose: Ranges of yaw, pitch and roll (degrees) for the plate.
+        text: Render this text instead of a random one.
+
+    Returns:
+        A `PlateCrop`.
+
+    Raises:
+        ValueError: `text` does not fit the format; `image_size` is smaller than 8x8 px.
+    """
+    out_h, out_w = image_size
+    if out_h < 8 or out_w < 8:
+        raise ValueError(f"image_size must be at least 8x8 px, got {image_size}")
+    fmt = formats[0] if text is not None else formats[rng.integers(len(formats))]
+    render_h = 64 if out_h <= 64 else 96
+    plate = render_plate(text, fmt, rng, render_h) if text is not None else random_plate(fmt, rng, render_h)
+    h, w = plate.image.shape[:2]
+    corners = project_plate((h, w), rng.uniform(*pose.yaw_deg), rng.uniform(*pose.pitch_deg),
+                            rng.uniform(*pose.roll_deg))
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    span = high - low
+    before = span * rng.uniform(*margin, size=2)
+    after = span * rng.uniform(*margin, size=2)
+    canvas_w, canvas_h = (span + before + after).round().astype(int) + 1
+    scale = np.array([out_w / canvas_w, out_h / canvas_h], np.float32)
+    corners = ((corners - low + before) * scale).astype(np.float32)
+    image = procedural_background(rng, (out_h, out_w), clutter=int(rng.integers(0, 4)))
+    paste_plate(image, _resize_plate(plate.image, scale), corners, gain=rng.uniform(0.7, 1.1))
+    if pipeline is not None:
+        image = augment(image, pipeline, rng)
+    return PlateCrop(image, plate.text, plate.format, plate.variant, corners)
+
+
+def _resize_plate(image: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Shrinks the flat plate by `scale` (x, y) with area interpolation when it is reduced a lot."""
+    sx, sy = float(scale[0]), float(scale[1])
+    if min(sx, sy) >= 0.7:
+        return image
+    height, width = image.shape[:2]
+    return cv2.resize(image, (max(2, round(width * sx * 1.2)), max(2, round(height * sy * 1.2))),
+                      interpolation=cv2.INTER_AREA)
