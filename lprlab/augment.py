@@ -160,3 +160,22 @@ def augment(image: np.ndarray, pipeline: A.BaseCompose, rng: np.random.Generator
                          f"{getattr(image, 'shape', None)} {getattr(image, 'dtype', type(image).__name__)}")
     _reseed(pipeline, int(rng.integers(2**63)))
     return pipeline(image=image)["image"]
+
+
+def single_transforms() -> dict[str, A.BasicTransform]:
+    """One transform per effect, always applied (p=1), for showing what each augmentation does."""
+    return {
+        "shift": A.Affine(translate_percent={"x": (0.06, 0.08), "y": (0.05, 0.06)}, border_mode=cv2.BORDER_REPLICATE,
+                          p=1),
+        "rotation 6 deg": A.Affine(rotate=(6, 6), border_mode=cv2.BORDER_REPLICATE, p=1),
+        "perspective": A.Perspective(scale=(0.06, 0.08), border_mode=cv2.BORDER_REPLICATE, p=1),
+        "brightness/contrast": A.RandomBrightnessContrast(brightness_limit=(-0.3, -0.25),
+                                                          contrast_limit=(0.3, 0.3), p=1),
+        "colour": A.ColorJitter(brightness=0, contrast=0, saturation=(0.5, 1.5), hue=(0.05, 0.05), p=1),
+        "shadow": A.RandomShadow(shadow_roi=(0, 0, 1, 1), shadow_intensity_range=(0.5, 0.6), p=1),
+        "gaussian blur 1.5 px": A.GaussianBlur(blur_limit=0, sigma_limit=(1.5, 1.5), p=1),
+        "motion blur 7 px": A.MotionBlur(blur_limit=(7, 7), p=1),
+        "sensor noise": A.GaussNoise(std_range=(0.06, 0.06), p=1),
+        "JPEG q=15": A.ImageCompression(quality_range=(15, 15), p=1),
+        "plate height 12 px": PlateDownscale(height_range=(12, 12), plate_fraction=0.8, p=1),
+    }

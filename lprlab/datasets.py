@@ -73,6 +73,8 @@ class DatasetSpec:
         resolve_formats(list(self.formats))
         get_preset(self.preset)
         make_pipeline(self.augment)
+        if self.backgrounds:
+            PhotoBackgrounds(self.backgrounds)  # raises on a missing, non-directory or empty folder
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,0 +1,87 @@
+"""The `lprlab` command: parses arguments and calls the package (no logic lives here)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+EXPECTED_ERRORS = (KeyError, ValueError, FileNotFoundError, NotADirectoryError, PermissionError)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        height, width = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected HEIGHTxWIDTH in pixels, e.g. 64x128, got {text!r}") from None
+    return height, width
+
+
+def _generate(args) -> None:
+    from lprlab.datasets import DatasetSpec, generate_dataset  # noqa: PLC0415
+    from lprlab.formats import resolve_formats  # noqa: PLC0415
+
+    formats = tuple(f.name for f in resolve_formats(args.format))
+    spec = DatasetSpec(args.kind, formats, args.count, args.seed, args.size, args.preset, args.augment,
+                       os.path.abspath(args.backgrounds) if args.backgrounds else None)
+    labels = generate_dataset(args.out, spec, workers=args.workers, scheduler=args.scheduler,
+                              show_progress=not args.quiet)
+    print(labels)
+
+
+def _formats(args) -> None:
+    from lprlab.formats import resolve_formats  # noqa: PLC0415
+
+    for fmt in resolve_formats("all"):
+        patterns = sorted({p for v in fmt.variants for p in v.patterns})
+        print(f"{fmt.name:12s} {fmt.description}\n{'':12s} variants: {', '.join(v.name for v in fmt.variants)}"
+              f"\n{'':12s} patterns: {' | '.join(patterns)}\n{'':12s} alphabet ({len(fmt.alphabet)}): {fmt.alphabet}")
+
+
+def _demo(args) -> None:
+    from lprlab.demo import run_demo  # noqa: PLC0415
+
+    print(run_demo(args.out, args.seed, args.backgrounds))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `lprlab` command."""
+    parser = argparse.ArgumentParser(prog="lprlab", description="licence plate lab")
+    commands = parser.add_subparsers(dest="command", required=True)
+    gen = commands.add_parser("generate", help="write a synthetic dataset (images + labels.csv)")
+    gen.add_argument("--format", required=True, help="format name(s), comma-separated, or 'all'")
+    gen.add_argument("--count", type=int, required=True)
+    gen.add_argument("--seed", type=int, required=True)
+    gen.add_argument("--kind", choices=("plate", "scene", "window"), default="plate")
+    gen.add_argument("--out", required=True)
+    gen.add_argument("--size", type=_size, default=(64, 128), help="HEIGHTxWIDTH of plates and windows (px)")
+    gen.add_argument("--preset", default="cctv", help="scene preset: cctv or parking")
+    gen.add_argument("--augment", default="none", help="none, geometry, photometric, degradation or full")
+    gen.add_argument("--backgrounds", help="folder of background photos (default: procedural)")
+    gen.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    gen.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    gen.add_argument("--quiet", action="store_true", help="no progress bar")
+    gen.set_defaults(run=_generate)
+    formats = commands.add_parser("formats", help="list the plate formats")
+    formats.set_defaults(run=_formats)
+    demo = commands.add_parser("demo", help="write galleries of formats, scenes and windows with an HTML page")
+    demo.add_argument("--out", default="data/demo")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--backgrounds", help="folder of background photos")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status (2 with a one-line error on bad input)."""
+    args = build_parser().parse_args(argv)
+    try:
+        args.run(args)
+    except EXPECTED_ERRORS as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"lprlab: error: {message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

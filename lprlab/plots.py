@@ -1,0 +1,112 @@
+"""Galleries and charts for notebooks and the demo (matplotlib). Every function returns a Figure."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.patches import Polygon, Rectangle
+
+from lprlab.augment import augment, single_transforms
+from lprlab.decorations import FONTS_DIR
+from lprlab.formats import get_format
+from lprlab.render import random_plate
+
+
+def _register_plate_fonts() -> None:
+    """Lets titles show plate texts in any script: our CJK fonts as fallbacks after DejaVu Sans."""
+    families = ["DejaVu Sans"]
+    for path in sorted(FONTS_DIR.glob("*-plates.ttf")):
+        font_manager.fontManager.addfont(str(path))
+        families.append(font_manager.FontProperties(fname=str(path)).get_name())
+    plt.rcParams["font.family"] = families
+
+
+_register_plate_fonts()
+
+
+def _off(ax) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def plot_format_gallery(format_names, seed: int = 0, per_format: int = 4, height_px: int = 96, pipeline=None,
+                        show_boxes: bool = False) -> plt.Figure:
+    """A row per format of random plates (augmented by `pipeline` when given), each titled with its
+    format, variant and text; `show_boxes` draws the character boxes."""
+    fig, axes = plt.subplots(len(format_names), per_format, figsize=(3.2 * per_format, 1.3 * len(format_names)),
+                             squeeze=False)
+    for row, name in enumerate(format_names):
+        fmt = get_format(name)
+        for col in range(per_format):
+            rng = np.random.default_rng([seed, row, col])
+            plate = random_plate(fmt, rng, height_px)
+            image = augment(plate.image, pipeline, rng) if pipeline is not None else plate.image
+            ax = axes[row, col]
+            ax.imshow(image)
+            if show_boxes:
+                for x, y, w, h in plate.char_boxes:
+                    ax.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor="red", linewidth=0.6))
+            ax.set_title(f"{name}/{plate.variant}: {plate.text}", fontsize=7)
+            _off(ax)
+    fig.tight_layout()
+    return fig
+
+
+def plot_scenes(scenes, columns: int = 2) -> plt.Figure:
+    """Scenes with each plate's box (green) and corners (magenta), titled with the texts."""
+    rows = int(np.ceil(len(scenes) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(7 * columns, 4 * rows), squeeze=False)
+    for ax, scene in zip(axes.flat, scenes):
+        ax.imshow(scene.image)
+        for plate in scene.plates:
+            x, y, w, h = plate.box
+            ax.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor="lime", linewidth=1.2))
+            ax.add_patch(Polygon(plate.corners, closed=True, fill=False, edgecolor="magenta", linewidth=0.8))
+        ax.set_title(", ".join(p.text for p in scene.plates) or "no plate (negative)", fontsize=9)
+    for ax in axes.flat:
+        _off(ax)
+    fig.tight_layout()
+    return fig
+
+
+def plot_images(images, titles=None, columns: int = 8, size: float = 1.6) -> plt.Figure:
+    """A grid of RGB uint8 images with optional titles."""
+    rows = int(np.ceil(len(images) / columns))
+    aspect = images[0].shape[1] / images[0].shape[0]
+    fig, axes = plt.subplots(rows, columns, figsize=(size * aspect * columns, size * rows + 0.3 * rows),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        if i < len(images):
+            ax.imshow(images[i])
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=7)
+        _off(ax)
+    fig.tight_layout()
+    return fig
+
+
+def plot_augmentation_effects(image: np.ndarray, seed: int = 0) -> plt.Figure:
+    """`image` (RGB uint8) under each single augmentation of `lprlab.augment.single_transforms`."""
+    import albumentations as A  # noqa: PLC0415
+
+    effects = single_transforms()
+    images, titles = [image], ["original"]
+    for i, (name, transform) in enumerate(effects.items()):
+        images.append(augment(image, A.Compose([transform]), np.random.default_rng([seed, i])))
+        titles.append(name)
+    return plot_images(images, titles, columns=4, size=1.8)
+
+
+def plot_throughput(figures: dict[str, float], unit: str = "images/s") -> plt.Figure:
+    """A horizontal bar chart of measured throughputs."""
+    fig, ax = plt.subplots(figsize=(7, 0.4 * len(figures) + 1))
+    names = list(figures)
+    ax.barh(names, [figures[n] for n in names], color="tab:blue")
+    for i, name in enumerate(names):
+        ax.text(figures[name], i, f" {figures[name]:,.0f}", va="center", fontsize=8)
+    ax.set_xlabel(unit)
+    ax.invert_yaxis()
+    fig.tight_layout()
+    return fig

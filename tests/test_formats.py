@@ -1,0 +1,73 @@
+import numpy as np
+import pytest
+from fontTools.ttLib import TTFont
+
+from lprlab.decorations import font_path
+from lprlab.formats import (
+    format_names, get_format, match_text, parse_pattern, random_text, resolve_formats, validate_text,
+)
+
+REAL_EXAMPLES = {
+    "ar_mercosur": "AB123CD", "ar_old": "ABC123", "br_mercosur": "ABC1D23", "br_old": "ABC1234",
+    "eu": "GE356TT", "us": "7ABC123", "jp": "品川500さ1234", "kr": "12가3456", "cn": "京A12345",
+}
+
+
+def test_registry_has_every_format_of_the_issue():
+    assert set(format_names()) == set(REAL_EXAMPLES)
+
+
+@pytest.mark.parametrize("name", sorted(REAL_EXAMPLES))
+def test_random_texts_match_pattern_and_alphabet(name):
+    fmt = get_format(name)
+    for i in range(200):
+        text = random_text(fmt, np.random.default_rng([7, i]))
+        assert set(text) <= set(fmt.alphabet), text
+        assert match_text(fmt, text), text
+        assert " " not in text and "-" not in text
+    validate_text(fmt, REAL_EXAMPLES[name])
+
+
+def test_us_lengths_cover_five_to_eight_characters():
+    fmt = get_format("us")
+    lengths = {len(random_text(fmt, np.random.default_rng([3, i]))) for i in range(600)}
+    assert min(lengths) <= 5 and max(lengths) >= 7
+
+
+def test_variants_of_eu_include_the_national_ones():
+    names = {v.name for v in get_format("eu").variants}
+    assert {"de", "nl", "hr", "it", "fr"} <= names
+
+
+@pytest.mark.parametrize("name", sorted(REAL_EXAMPLES))
+def test_every_character_has_a_glyph_in_its_fonts(name):
+    for variant in get_format(name).variants:
+        for font_name in variant.fonts:
+            cmap = TTFont(font_path(font_name), fontNumber=0).getBestCmap()
+            missing = [c for c in variant.alphabet if ord(c) not in cmap]
+            assert not missing, (variant.name, font_name, missing)
+
+
+def test_unknown_format_names_the_known_ones():
+    with pytest.raises(KeyError, match="known formats: .*br_mercosur"):
+        get_format("mars")
+    with pytest.raises(KeyError):
+        resolve_formats("eu,mars")
+
+
+def test_character_outside_alphabet_is_named():
+    with pytest.raises(ValueError, match="outside the alphabet"):
+        validate_text(get_format("br_old"), "ABÇ1234")
+
+
+def test_wrong_order_names_the_patterns():
+    with pytest.raises(ValueError, match="matches no pattern"):
+        validate_text(get_format("br_old"), "1234ABC")
+    with pytest.raises(ValueError, match="empty"):
+        validate_text(get_format("eu"), "")
+
+
+def test_pattern_parser_rejects_unknown_tokens():
+    assert parse_pattern("L{1,3}oD") == [("L", 1, 3), ("o", 0, 0), ("D", 1, 1)]
+    with pytest.raises(ValueError, match="unknown token"):
+        parse_pattern("LL?")

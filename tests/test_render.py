@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+
+from lprlab.formats import format_names, get_format, random_text
+from lprlab.render import random_plate, render_plate
+
+
+@pytest.mark.parametrize("name", format_names())
+def test_plate_contract_and_character_boxes(name):
+    fmt = get_format(name)
+    for i in range(12):
+        plate = random_plate(fmt, np.random.default_rng([1, i]), height_px=64)
+        height, width = plate.image.shape[:2]
+        assert plate.image.dtype == np.uint8 and plate.image.shape[2] == 3 and height == 64
+        assert plate.char_boxes.shape == (len(plate.text), 4)
+        x, y, w, h = plate.char_boxes.T
+        assert np.all(w > 0) and np.all(h > 0)
+        assert np.all(x >= 0) and np.all(y >= 0) and np.all(x + w <= width) and np.all(y + h <= height)
+
+
+def _ink(image, box, background):
+    x, y, w, h = box.astype(int)
+    patch = image[y:y + h, x:x + w].astype(int)
+    return np.abs(patch - np.asarray(background)).sum(axis=2).mean()
+
+
+def test_given_text_puts_its_characters_in_reading_order():
+    fmt = get_format("br_old")
+    plate = render_plate("ABC1234", fmt, np.random.default_rng(0), height_px=96)
+    assert plate.text == "ABC1234"
+    centres = plate.char_boxes[:, 0] + plate.char_boxes[:, 2] / 2
+    assert np.all(np.diff(centres) > 0)  # one row, left to right
+    two_rows = render_plate("品川500さ1234", get_format("jp"), np.random.default_rng(0), height_px=96)
+    assert len(two_rows.char_boxes) == len("品川500さ1234")
+    tops = two_rows.char_boxes[:, 1]
+    assert tops[:5].max() < tops[5:].min()  # region and class above, hiragana and serial below
+
+
+def test_each_box_holds_ink_and_gaps_do_not():
+    plate = render_plate("ABC1234", get_format("br_old"), np.random.default_rng(3), height_px=96)
+    background = plate.image[5, plate.image.shape[1] // 2]  # the plate's grey, above the city line
+    boxes = plate.char_boxes
+    inks = [_ink(plate.image, box, background) for box in boxes]
+    assert min(inks) > 30
+    # different texts give different pixels inside the boxes
+    other = render_plate("XYZ9876", get_format("br_old"), np.random.default_rng(3), height_px=96)
+    assert not np.array_equal(plate.image, other.image)
+
+
+def test_same_seed_same_bytes_different_seed_different_plate():
+    fmt = get_format("eu")
+    a = random_plate(fmt, np.random.default_rng(5))
+    b = random_plate(fmt, np.random.default_rng(5))
+    c = random_plate(fmt, np.random.default_rng(6))
+    assert a.text == b.text and np.array_equal(a.image, b.image)
+    assert a.text != c.text or not np.array_equal(a.image, c.image)
+
+
+def test_errors_are_clear():
+    fmt = get_format("eu")
+    with pytest.raises(ValueError, match="outside the alphabet"):
+        render_plate("AB-ü12", fmt, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="height_px"):
+        render_plate("AB123CD", get_format("ar_mercosur"), np.random.default_rng(0), height_px=4)
+    with pytest.raises(KeyError, match="no variant"):
+        render_plate(random_text(fmt, np.random.default_rng(0)), fmt, np.random.default_rng(0), variant="xx")

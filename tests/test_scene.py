@@ -1,0 +1,85 @@
+import numpy as np
+import pytest
+
+from lprlab.backgrounds import PhotoBackgrounds
+from lprlab.crops import make_plate_crop
+from lprlab.formats import resolve_formats
+from lprlab.scene import PRESETS, is_present, make_scene, make_window, project_plate
+
+FORMATS = resolve_formats("all")
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_boxes_and_corners_lie_on_the_plate_inside_the_image(preset):
+    plates = 0
+    for i in range(12):
+        scene = make_scene(FORMATS, np.random.default_rng([2, i]), preset)
+        height, width = scene.image.shape[:2]
+        assert (height, width) == PRESETS[preset].image_size and scene.image.dtype == np.uint8
+        for plate in scene.plates:
+            plates += 1
+            corners = plate.corners
+            assert corners.shape == (4, 2)
+            assert np.all(corners >= 0) and np.all(corners[:, 0] <= width) and np.all(corners[:, 1] <= height)
+            x, y, w, h = plate.box
+            assert np.isclose(x, corners[:, 0].min()) and np.isclose(y + h, corners[:, 1].max())
+            low, high = PRESETS[preset].plate_height_px
+            assert 0.4 * low <= h <= 2.0 * high
+    assert plates >= 8
+
+
+def test_scene_plate_pixels_differ_from_background_at_the_box():
+    scene = make_scene(FORMATS, np.random.default_rng(11), "parking")
+    assert scene.plates
+    x, y, w, h = (int(v) for v in scene.plates[0].box)
+    patch = scene.image[y:y + h, x:x + w].astype(float)
+    assert patch.std() > 10  # characters on a plate: high contrast inside the box
+
+
+def test_projection_of_a_facing_plate_is_the_plate():
+    corners = project_plate((20, 80), 0, 0, 0)
+    np.testing.assert_allclose(corners, [[-40, -10], [40, -10], [40, 10], [-40, 10]], atol=1e-4)
+    turned = project_plate((20, 80), 30, 0, 0)
+    assert np.ptp(turned[:, 0]) < 80  # yaw narrows the plate
+
+
+def test_windows_follow_deep_anpr_presence():
+    for i in range(40):
+        present = i % 2 == 0
+        window = make_window(FORMATS, np.random.default_rng([4, i]), present)
+        assert window.image.shape == (64, 128, 3) and window.present == present
+        if window.plate is not None:
+            assert is_present(window.plate.box, (64, 128)) == present
+    assert is_present((10, 5, 90, 40), (64, 128))
+    assert not is_present((10, 5, 120, 40), (64, 128))  # too wide
+    assert not is_present((40, 5, 30, 20), (64, 128))  # too small
+    assert not is_present((-5, 5, 90, 40), (64, 128))  # cut off
+
+
+def test_plate_crop_contract_and_determinism():
+    a = make_plate_crop(FORMATS, np.random.default_rng(8), (48, 160))
+    b = make_plate_crop(FORMATS, np.random.default_rng(8), (48, 160))
+    assert a.image.shape == (48, 160, 3) and a.image.dtype == np.uint8
+    assert np.array_equal(a.image, b.image) and a.text == b.text
+    with pytest.raises(ValueError, match="image_size"):
+        make_plate_crop(FORMATS, np.random.default_rng(8), (4, 160))
+
+
+def test_unreadable_background_folders_give_clear_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        PhotoBackgrounds(tmp_path / "missing")
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(NotADirectoryError):
+        PhotoBackgrounds(tmp_path / "file.txt")
+    with pytest.raises(ValueError, match="holds no image"):
+        PhotoBackgrounds(tmp_path)
+    (tmp_path / "broken.jpg").write_bytes(b"not a jpeg")
+    photos = PhotoBackgrounds(tmp_path)
+    with pytest.raises(ValueError, match="cannot be decoded"):
+        photos.sample(np.random.default_rng(0), (32, 32))
+
+
+def test_real_photo_backgrounds(shared_backgrounds):
+    photos = PhotoBackgrounds(shared_backgrounds)
+    scene = make_scene(FORMATS, np.random.default_rng(3), "cctv", photos)
+    assert scene.image.shape == (720, 1280, 3)
