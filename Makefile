@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_generator.py
+	$(BIN)/python benchmarks/bench_generator.py $(ARGS)
 
 clean-data:
 	rm -rf data/demo data/bench
