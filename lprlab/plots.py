@@ -1,6 +1,8 @@
 """Galleries and charts for notebooks and the demo (matplotlib). Every function returns a Figure."""
 from __future__ import annotations
 
+import logging
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import font_manager
@@ -19,6 +21,8 @@ def _register_plate_fonts() -> None:
         font_manager.fontManager.addfont(str(path))
         families.append(font_manager.FontProperties(fname=str(path)).get_name())
     plt.rcParams["font.family"] = families
+    # WenQuanYi ships only a medium weight; matplotlib says so on every title otherwise.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 _register_plate_fonts()
