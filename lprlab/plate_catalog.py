@@ -137,7 +137,7 @@ def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], back
     )
 
 
-VANITY = "A{5,7}"
+VANITY = "A{5,8}"
 US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 5-8 characters", (
     _us("california", ("NLLLDDD", VANITY), ("California",), ("dmv.ca.gov", ""), WHITE, (25, 35, 120), (190, 30, 40)),
     _us("new_york", ("LLL-DDDD",), ("NEW YORK",), ("EMPIRE STATE", "THE EMPIRE STATE"), (246, 190, 60),

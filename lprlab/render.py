@@ -16,12 +16,13 @@ from PIL import Image, ImageDraw
 
 from lprlab.decorations import load_font, plate_size_px, plate_template
 from lprlab.formats import (
-    Caption, PlateFormat, PlateVariant, match_text, parse_pattern, pattern_regex, random_text, validate_text,
+    DIGITS, Caption, PlateFormat, PlateVariant, match_text, parse_pattern, pattern_regex, random_text, validate_text,
 )
 
 REFERENCE_SIZE_PX = 128
 GLYPH_GAP = 0.12  # space between characters, fraction of character height
 SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62}  # fraction of character height
+MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
 
 
@@ -76,6 +77,23 @@ def _natural_size(font_name: str, char: str, height: float, square: bool) -> tup
     return ink_h * scale, ink_w * scale
 
 
+def _is_square(char: str) -> bool:
+    return ord(char) > 0x2E80  # CJK, kana, hangul
+
+
+@functools.lru_cache(maxsize=1024)
+def _cell_aspect(font_name: str, chars: str) -> float:
+    """Cell width over height for a class: the median glyph width among `chars`. Plates set their
+    characters at a fixed pitch, with wide letters (M, W) condensed to fit (see `MAX_OVERFLOW`)."""
+    return float(np.median([_natural_size(font_name, c, 1.0, _is_square(c))[1] for c in chars]))
+
+
+def _class_chars(variant: PlateVariant, kind: str) -> str:
+    """The characters sharing a pitch with token class `kind` in `variant`."""
+    return {"L": variant.letters, "D": DIGITS, "N": DIGITS, "A": variant.letters + DIGITS, "K": variant.specials,
+            "W": "".join(sorted(set("".join(variant.words))))}[kind]
+
+
 def _row_items(pattern_row: str, groups: list[str]) -> list[tuple[str, str]]:
     """Row items ``(kind, char)``: kind is the token class for characters, or the separator itself."""
     items = []
@@ -87,27 +105,35 @@ def _row_items(pattern_row: str, groups: list[str]) -> list[tuple[str, str]]:
     return items
 
 
-def _layout_row(items, row, plate_h: int, plate_w: int, font_name: str):
-    """Places one row: returns [(kind, char, x, y, w, h)] in pixels (floats)."""
+def _layout_row(items, row, plate_h: int, plate_w: int, font_name: str, variant: PlateVariant):
+    """Places one row: returns [(kind, char, x, y, w, h)] in pixels (floats).
+
+    Each character sits centred in a cell of its class's typical width (wider glyphs condensed to
+    `MAX_OVERFLOW` cells), so the positions do not depend on which characters are drawn; the row is condensed when it would
+    overflow [row.left, row.right] and then centred (or aligned) in it.
+    """
     cap = (row.bottom - row.top) * plate_h
-    sizes = []
+    cells, glyphs = [], []
     for kind, char in items:
         if kind in SEPARATOR_WIDTH:
-            sizes.append((cap, SEPARATOR_WIDTH[kind] * cap))
-        else:
-            height = cap * (row.special_scale if kind == "K" else 1.0)
-            sizes.append(_natural_size(font_name, char, height, square=ord(char) > 0x2E80))
+            cells.append(SEPARATOR_WIDTH[kind] * cap)
+            glyphs.append((cap, cells[-1]))
+            continue
+        height = cap * (row.special_scale if kind == "K" else 1.0)
+        cells.append(height * _cell_aspect(font_name, _class_chars(variant, kind)))
+        glyph_h, glyph_w = _natural_size(font_name, char, height, _is_square(char))
+        glyphs.append((glyph_h, min(glyph_w, MAX_OVERFLOW * cells[-1])))
     gap = GLYPH_GAP * cap
-    natural = sum(w for _, w in sizes) + gap * (len(sizes) - 1)
+    natural = sum(cells) + gap * (len(cells) - 1)
     available = (row.right - row.left) * plate_w
     squeeze = min(1.0, available / natural)
     total = natural * squeeze
     x = row.left * plate_w + {"left": 0.0, "right": available - total}.get(row.align, (available - total) / 2)
     middle = (row.top + row.bottom) / 2 * plate_h
     placed = []
-    for (kind, char), (h, w) in zip(items, sizes):
-        placed.append((kind, char, x, middle - h / 2, w * squeeze, h))
-        x += (w + gap) * squeeze
+    for (kind, char), cell, (h, w) in zip(items, cells, glyphs):
+        placed.append((kind, char, x + (cell - w) * squeeze / 2, middle - h / 2, w * squeeze, h))
+        x += (cell + gap) * squeeze
     return placed
 
 
@@ -191,7 +217,8 @@ def render_plate(text: str, fmt: PlateFormat, rng: np.random.Generator, height_p
     shadow = colour * 0.45 if rng.random() < 0.5 else None
     boxes = []
     for pattern_row, row in zip(pattern.split("|"), plate_variant.rows):
-        for kind, char, x, y, w, h in _layout_row(_row_items(pattern_row, groups), row, plate_h, plate_w, font_name):
+        for kind, char, x, y, w, h in _layout_row(_row_items(pattern_row, groups), row, plate_h, plate_w, font_name,
+                                                          plate_variant):
             if kind in SEPARATOR_WIDTH:
                 _draw_separator(canvas, kind, x, y, w, h, colour, rng)
                 continue

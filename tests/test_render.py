@@ -64,3 +64,21 @@ def test_errors_are_clear():
         render_plate("AB123CD", get_format("ar_mercosur"), np.random.default_rng(0), height_px=4)
     with pytest.raises(KeyError, match="no variant"):
         render_plate(random_text(fmt, np.random.default_rng(0)), fmt, np.random.default_rng(0), variant="xx")
+
+
+@pytest.mark.parametrize("name,text,other,position", [
+    ("br_old", "ABC1234", "ABX1234", 2), ("eu", "AB123CD", "AB123XD", 5), ("jp", "品川500さ1234", "品川500さ1284", 8),
+    ("kr", "12가3456", "12가3956", 4), ("cn", "京A12345", "沪A12345", 0),
+])
+def test_changing_one_character_changes_only_its_box(name, text, other, position):
+    fmt = get_format(name)
+    a = render_plate(text, fmt, np.random.default_rng(9), height_px=96)
+    b = render_plate(other, fmt, np.random.default_rng(9), height_px=96)
+    if a.variant != b.variant or a.image.shape != b.image.shape:
+        pytest.skip("the two texts drew different variants")
+    changed = np.argwhere(np.any(a.image != b.image, axis=2))
+    assert changed.size, "the changed character left no trace"
+    x, y, w, h = np.maximum(a.char_boxes[position], b.char_boxes[position])
+    slack = 4  # the embossing shadow is drawn a few pixels down and right
+    assert changed[:, 1].min() >= x - slack and changed[:, 1].max() <= x + w + slack
+    assert changed[:, 0].min() >= y - slack and changed[:, 0].max() <= y + h + slack
