@@ -22,7 +22,7 @@ import pathlib
 
 import cv2
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from lprlab.augment import augment, make_pipeline
 from lprlab.backgrounds import PhotoBackgrounds
@@ -163,7 +163,10 @@ def write_shard(spec: DatasetSpec, out_dir: str, start: int, stop: int) -> int:
 
 def _check_manifest(out_dir: pathlib.Path, spec: DatasetSpec) -> None:
     manifest = out_dir / "dataset.json"
-    wanted = json.dumps(dataclasses.asdict(spec), indent=1, sort_keys=True)
+    from lprlab import __version__  # noqa: PLC0415
+
+    # The version too: resuming must not mix images of two releases of the generator.
+    wanted = json.dumps({**dataclasses.asdict(spec), "lprlab": __version__}, indent=1, sort_keys=True)
     if manifest.exists():
         found = json.loads(manifest.read_text())
         if found != json.loads(wanted):
