@@ -93,14 +93,14 @@ def _caption(decoration: Caption, draw, size, scheme, text) -> None:
     if not text:
         return
     x0, y0, x1, y1 = _pixels(decoration.box, size)
-    font_size = int(y1 - y0) * 1.25
+    font_size = (y1 - y0) * 1.25
     font = load_font(decoration.font, int(font_size))
-    while font_size > 4:
-        font = load_font(decoration.font, int(font_size))
+    while font_size > 4:  # the largest size whose ink fits the box
         left, top, right, bottom = font.getbbox(text)
         if right - left <= x1 - x0 and bottom - top <= y1 - y0:
             break
         font_size *= 0.92
+        font = load_font(decoration.font, int(font_size))
     draw.text(((x0 + x1) / 2, (y0 + y1) / 2), text, font=font, anchor="mm",
               fill=decoration.colour or scheme.text)
 

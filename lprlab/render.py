@@ -212,7 +212,7 @@ def render_plate(text: str, fmt: PlateFormat, rng: np.random.Generator, height_p
     scheme, font_name, captions = _choose_look(plate_variant, rng)
     plate_h, plate_w = plate_size_px(plate_variant, height_px)
     canvas = plate_template(plate_variant, scheme, captions, plate_h).astype(np.float32)
-    groups = re_groups(plate_variant, pattern, text)
+    groups = _pattern_groups(plate_variant, pattern, text)
     colour = np.asarray(scheme.text, np.float32)
     shadow = colour * 0.45 if rng.random() < 0.5 else None
     boxes = []
@@ -233,7 +233,7 @@ def render_plate(text: str, fmt: PlateFormat, rng: np.random.Generator, height_p
     return Plate(image, text, fmt.name, plate_variant.name, np.asarray(boxes, np.float32).reshape(-1, 4))
 
 
-def re_groups(variant: PlateVariant, pattern: str, text: str) -> list[str]:
+def _pattern_groups(variant: PlateVariant, pattern: str, text: str) -> list[str]:
     """The characters of `text` split by the pattern's character tokens (text must match)."""
     return list(pattern_regex(variant, pattern).fullmatch(text).groups())
 
