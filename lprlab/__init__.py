@@ -19,6 +19,7 @@ _EXPORTS = {
     "PhotoBackgrounds": "backgrounds",
     "DatasetSpec": "datasets", "generate_dataset": "datasets", "read_labels": "datasets",
     "seed_everything": "seeding",
+    "load_recognizer": "recognition",
 }
 
 

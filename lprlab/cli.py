@@ -43,6 +43,35 @@ def _demo(args) -> None:
     print(run_demo(args.out, args.seed, args.backgrounds))
 
 
+def _train(args) -> None:
+    from lprlab.models.recognizer import RecognizerConfig  # noqa: PLC0415
+    from lprlab.plate_catalog import CJK_FORMATS, LATIN_FORMATS  # noqa: PLC0415
+    from lprlab.train import train_recognizer_synthetic  # noqa: PLC0415
+
+    groups = {"latin": LATIN_FORMATS, "cjk": CJK_FORMATS}
+    formats = groups.get(args.formats) or tuple(f.strip() for f in args.formats.split(","))
+    config = RecognizerConfig(image_size=args.size, formats=formats, seed=args.seed)
+    train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
+                               args.data_dir, verbose=2)
+    print(args.out)
+
+
+def _read(args) -> None:
+    import json  # noqa: PLC0415
+
+    from lprlab.images import read_image  # noqa: PLC0415
+    from lprlab.recognition import load_recognizer  # noqa: PLC0415
+
+    images = [read_image(path) for path in args.images]  # every input checked before any output
+    recognizer = load_recognizer(args.weights)
+    for path, reading in zip(args.images, recognizer.read(images)):
+        if args.json:
+            print(json.dumps({"image": path, "text": reading.text, "confidence": round(reading.confidence, 4)},
+                             ensure_ascii=False))
+        else:
+            print(f"{path}\t{reading.text}\t{reading.confidence:.3f}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `lprlab` command."""
     parser = argparse.ArgumentParser(prog="lprlab", description="licence plate lab")
@@ -68,6 +97,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--backgrounds", help="folder of background photos")
     demo.set_defaults(run=_demo)
+    read = commands.add_parser("read", help="read plate crops (PNG/JPEG)")
+    read.add_argument("images", nargs="+", metavar="IMG")
+    read.add_argument("--weights", help="weights path without suffix (default: weights/recognizer_latin)")
+    read.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
+    read.set_defaults(run=_read)
+    train = commands.add_parser("train", help="train a model").add_subparsers(dest="model", required=True)
+    rec = train.add_parser("recognizer", help="train the plate recogniser on synthetic crops")
+    rec.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")
+    rec.add_argument("--formats", default="latin", help="latin, cjk, or comma-separated format names")
+    rec.add_argument("--size", type=_size, default=(32, 128), help="HEIGHTxWIDTH input (px)")
+    rec.add_argument("--count", type=int, default=150_000, help="synthetic training crops")
+    rec.add_argument("--val-count", type=int, default=5_000)
+    rec.add_argument("--epochs", type=int, default=6)
+    rec.add_argument("--batch-size", type=int, default=128)
+    rec.add_argument("--seed", type=int, default=0)
+    rec.add_argument("--data-dir", default="data/synth", help="where the synthetic sets are written")
+    rec.set_defaults(run=_train)
     return parser
 
 

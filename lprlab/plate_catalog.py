@@ -70,13 +70,14 @@ AR_OLD = PlateFormat("ar_old", "Argentina (1995-2016): ABC 123, white on black",
     ),
 ))
 
-BR_CITIES = ("SAO PAULO - SP", "RIO DE JANEIRO - RJ", "BELO HORIZONTE - MG", "CURITIBA - PR", "PORTO ALEGRE - RS",
-             "SALVADOR - BA", "RECIFE - PE", "FORTALEZA - CE", "BRASILIA - DF", "CAMPINAS - SP", "GOIANIA - GO",
-             "MANAUS - AM", "BELEM - PA", "FLORIANOPOLIS - SC", "VITORIA - ES", "NATAL - RN", "SANTOS - SP")
+BR_CITIES = ("SP-SAO PAULO", "RJ-RIO DE JANEIRO", "MG-BELO HORIZONTE", "PR-CURITIBA", "RS-PORTO ALEGRE",
+             "BA-SALVADOR", "PE-RECIFE", "CE-FORTALEZA", "DF-BRASILIA", "SP-CAMPINAS", "GO-GOIANIA", "AM-MANAUS",
+             "PA-BELEM", "SC-FLORIANOPOLIS", "ES-VITORIA", "RN-NATAL", "SP-SANTOS", "MG-MONTES CLAROS",
+             "BA-SIMOES FILHO", "MG-UBERLANDIA")
 
-BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC-1234, grey plate with city line", (
+BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), grey plate with city line", (
     PlateVariant(
-        name="br_1990", size_mm=(400, 130), patterns=("LLL-DDDD",),
+        name="br_1990", size_mm=(400, 130), patterns=("LLL·DDDD", "LLL-DDDD"),
         rows=(Row(top=0.3, bottom=0.9, left=0.04, right=0.96),),
         schemes=(ColourScheme((188, 190, 192), BLACK, BLACK), ColourScheme((176, 178, 180), (25, 25, 25), (40, 40, 40)),
                  ColourScheme((190, 30, 35), (245, 245, 245), (245, 245, 245))),
@@ -139,20 +140,20 @@ def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], back
 
 VANITY = "A{5,8}"
 US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 5-8 characters", (
-    _us("california", ("NLLLDDD", VANITY), ("California",), ("dmv.ca.gov", ""), WHITE, (25, 35, 120), (190, 30, 40)),
+    _us("california", ("NLLLDDD", "NLLL·DDD", VANITY), ("California",), ("dmv.ca.gov", ""), WHITE, (25, 35, 120), (190, 30, 40)),
     _us("new_york", ("LLL-DDDD",), ("NEW YORK",), ("EMPIRE STATE", "THE EMPIRE STATE"), (246, 190, 60),
         (20, 30, 90), (20, 30, 90), fonts=(ROBOTO, BEBAS)),
     _us("texas", ("LLL-DDDD", "LLLDDDD", VANITY), ("TEXAS",), ("THE LONE STAR STATE",), WHITE, BLACK, BLACK),
     _us("florida", ("LLL LDD", "DDD LLL", "LLLLDD"), ("MYFLORIDA.COM", "FLORIDA"), ("SUNSHINE STATE",), WHITE,
         (0, 95, 55), (0, 95, 55), fonts=(DEJAVU, ROBOTO)),
-    _us("illinois", ("LL DDDDD", "DDDDDDD", VANITY), ("Illinois",), ("LAND OF LINCOLN",), WHITE, (130, 20, 30),
+    _us("illinois", ("LL DDDDD", "DDDDDDD", "NAA·AAA", VANITY), ("Illinois",), ("LAND OF LINCOLN",), WHITE, (130, 20, 30),
         (20, 40, 120)),
     _us("new_jersey", ("LDDLLL", "LLLDDL"), ("NEW JERSEY",), ("Garden State",), (240, 226, 165), BLACK, BLACK,
         fonts=(BEBAS, ROBOTO)),
     _us("pennsylvania", ("LLL-DDDD",), ("PENNSYLVANIA",), ("visitPA.com",), WHITE, (20, 40, 120), (255, 255, 255),
         extra=(Band("top", 0.2, (25, 45, 125)), Band("bottom", 0.16, (245, 190, 40))),
         rows=(Row(top=0.29, bottom=0.79, left=0.05, right=0.95),)),
-    _us("arizona", ("LLLDDDD", "DDDLLL", VANITY), ("ARIZONA",), ("GRAND CANYON STATE",), (252, 236, 205),
+    _us("arizona", ("LLLDDDD", "DDD·LLL", "NAA·AAA", VANITY), ("ARIZONA",), ("GRAND CANYON STATE",), (252, 236, 205),
         (110, 30, 30), (110, 30, 30), fonts=(BEBAS, DEJAVU)),
 ))
 

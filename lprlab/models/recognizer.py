@@ -1,0 +1,216 @@
+"""The plate recogniser: a CNN with one softmax per character slot (after Goodfellow et al. 2013,
+"Multi-digit Number Recognition from Street View Imagery using Deep Convolutional Neural Networks").
+
+A plate of up to `max_chars` characters is read as `max_chars` slots, each a softmax over the
+alphabet plus a pad symbol; the text is left-aligned and padded. Two-row plates are read by the
+same net (slots follow the reading order), so the output never depends on the layout.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import os
+import pathlib
+
+import keras
+import numpy as np
+from keras import layers
+
+LATIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+PAD = "_"
+
+
+@dataclasses.dataclass(frozen=True)
+class RecognizerConfig:
+    """Recogniser hyper-parameters; saved in the weights' JSON metadata.
+
+    Attributes:
+        image_size: (height, width) of the input crop in pixels.
+        alphabet: The characters read; the pad symbol is extra.
+        max_chars: Number of character slots.
+        stem_filters: Filters of the stem, a 5x5 convolution with stride 2.
+        filters: Filters per stage; each stage is `convs[i]` 3x3 convolutions and a 2x2 max-pool.
+        convs: Convolutions per stage.
+        dense_units: Width of the shared dense layer.
+        dropout: Dropout rate before the slot softmaxes.
+        learning_rate: Adam learning rate.
+        formats: Plate formats the model is trained on.
+        seed: Training seed.
+    """
+
+    image_size: tuple[int, int] = (32, 128)
+    alphabet: str = LATIN_ALPHABET
+    max_chars: int = 8
+    stem_filters: int = 16
+    filters: tuple[int, ...] = (32, 64, 128)
+    convs: tuple[int, ...] = (1, 2, 2)
+    dense_units: int = 256
+    dropout: float = 0.3
+    learning_rate: float = 1e-3
+    formats: tuple[str, ...] = ("ar_mercosur", "ar_old", "br_mercosur", "br_old", "eu", "us")
+    seed: int = 0
+
+    def __post_init__(self):
+        if len(set(self.alphabet)) != len(self.alphabet):
+            raise ValueError(f"alphabet has repeated characters: {self.alphabet!r}")
+        if PAD in self.alphabet:
+            raise ValueError(f"alphabet must not contain the pad symbol {PAD!r}")
+        factor = 2 ** (len(self.filters) + 1)
+        if self.image_size[0] % factor or self.image_size[1] % factor:
+            raise ValueError(f"image_size {self.image_size} not divisible by 2**{len(self.filters) + 1}")
+        if len(self.convs) != len(self.filters):
+            raise ValueError(f"convs {self.convs} must have one entry per stage of filters {self.filters}")
+        if self.max_chars < 1:
+            raise ValueError(f"max_chars must be >= 1, got {self.max_chars}")
+
+    @property
+    def num_classes(self) -> int:
+        """Classes per slot: the alphabet plus the pad symbol (the last class)."""
+        return len(self.alphabet) + 1
+
+
+def build_recognizer(config: RecognizerConfig) -> keras.Model:
+    """The recogniser network.
+
+    Input: (batch, height, width, 3) float32 RGB in [0, 1]. Output: (batch, max_chars,
+    num_classes) float32 softmax probabilities, one distribution per slot (the pad class last).
+    """
+    inputs = keras.Input((*config.image_size, 3), name="rec_image")
+    x = layers.Rescaling(2.0, offset=-1.0, name="rec_scale")(inputs)
+    x = layers.Conv2D(config.stem_filters, 5, strides=2, padding="same", use_bias=False, name="rec_stem")(x)
+    x = layers.BatchNormalization(name="rec_stem_bn")(x)
+    x = layers.ReLU(name="rec_stem_relu")(x)
+    for stage, (filters, convs) in enumerate(zip(config.filters, config.convs)):
+        for conv in range(convs):
+            x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"rec_conv{stage}_{conv}")(x)
+            x = layers.BatchNormalization(name=f"rec_bn{stage}_{conv}")(x)
+            x = layers.ReLU(name=f"rec_relu{stage}_{conv}")(x)
+        x = layers.MaxPooling2D(2, name=f"rec_pool{stage}")(x)
+    x = layers.Flatten(name="rec_flatten")(x)
+    x = layers.Dense(config.dense_units, activation="relu", name="rec_dense")(x)
+    x = layers.Dropout(config.dropout, name="rec_dropout")(x)
+    x = layers.Dense(config.max_chars * config.num_classes, name="rec_slots")(x)
+    x = layers.Reshape((config.max_chars, config.num_classes), name="rec_reshape")(x)
+    outputs = layers.Softmax(axis=-1, dtype="float32", name="rec_softmax")(x)
+    return keras.Model(inputs, outputs, name="recognizer")
+
+
+def encode_texts(texts, config: RecognizerConfig) -> np.ndarray:
+    """Texts to slot labels: (batch, max_chars) int32, left-aligned, padded with the pad class.
+
+    Raises:
+        ValueError: a text is longer than `max_chars` or has a character outside the alphabet.
+    """
+    index = {c: i for i, c in enumerate(config.alphabet)}
+    labels = np.full((len(texts), config.max_chars), len(config.alphabet), np.int32)
+    for row, text in enumerate(texts):
+        if len(text) > config.max_chars:
+            raise ValueError(f"text {text!r} has {len(text)} characters; the model reads at most {config.max_chars}")
+        outside = sorted(set(text) - set(index))
+        if outside:
+            raise ValueError(f"characters {''.join(outside)!r} of {text!r} are outside the alphabet "
+                             f"{config.alphabet!r}")
+        labels[row, :len(text)] = [index[c] for c in text]
+    return labels
+
+
+@dataclasses.dataclass(frozen=True)
+class Reading:
+    """One plate read: `text`, per-character confidences (one per character of `text`), the plate
+    confidence (product of every slot's top probability, pads included) and the top-N alternatives
+    as (text, probability) pairs."""
+
+    text: str
+    char_confidences: tuple[float, ...]
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+
+def decode(probabilities: np.ndarray, config: RecognizerConfig, top_n: int = 1) -> list[Reading]:
+    """Slot probabilities (batch, max_chars, num_classes) to `Reading`s.
+
+    The text is the non-pad argmax characters in slot order. Alternatives come from a beam over
+    slots (width `top_n`), with pads removed and equal texts merged.
+    """
+    probabilities = np.asarray(probabilities, np.float64)
+    pad = len(config.alphabet)
+    readings = []
+    for slots in probabilities:
+        best = slots.argmax(axis=1)
+        top = slots.max(axis=1)
+        text = "".join(config.alphabet[c] for c in best if c != pad)
+        chars = tuple(float(p) for c, p in zip(best, top) if c != pad)
+        alternatives = _beam(slots, config, top_n) if top_n > 1 else ((text, float(np.prod(top))),)
+        readings.append(Reading(text, chars, float(np.prod(top)), alternatives))
+    return readings
+
+
+def _beam(slots: np.ndarray, config: RecognizerConfig, width: int) -> tuple[tuple[str, float], ...]:
+    """Top-`width` slot sequences by probability, as merged texts."""
+    beams = [("", 1.0)]
+    for probs in slots:
+        candidates = np.argsort(probs)[::-1][:width]
+        beams = sorted(((seq + (config.alphabet[c] if c < len(config.alphabet) else ""), p * probs[c])
+                        for seq, p in beams for c in candidates), key=lambda b: -b[1])[:width]
+    merged: dict[str, float] = {}
+    for text, p in beams:
+        merged[text] = merged.get(text, 0.0) + float(p)
+    return tuple(sorted(merged.items(), key=lambda kv: -kv[1]))
+
+
+def save_recognizer(model: keras.Model, config: RecognizerConfig, path: str | os.PathLike,
+                    metadata: dict | None = None) -> pathlib.Path:
+    """Saves ``<path>.keras`` and ``<path>.json`` (config, date, and `metadata`), atomically.
+
+    Returns:
+        The path of the ``.keras`` file.
+    """
+    path = pathlib.Path(path).with_suffix("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keras_path, json_path = path.with_suffix(".keras"), path.with_suffix(".json")
+    temporary = path.with_name(f".{path.name}.tmp.keras")
+    model.save(temporary)
+    os.replace(temporary, keras_path)
+    info = {"model": "recognizer", "config": dataclasses.asdict(config),
+            "saved": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), **(metadata or {})}
+    temporary_json = path.with_name(f".{path.name}.tmp.json")
+    temporary_json.write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary_json, json_path)
+    return keras_path
+
+
+def load_config(info: dict) -> RecognizerConfig:
+    """A `RecognizerConfig` from its saved dict (JSON lists back to tuples)."""
+    fields = {f.name for f in dataclasses.fields(RecognizerConfig)}
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in info.items() if k in fields}
+    return RecognizerConfig(**values)
+
+
+def load_recognizer(path: str | os.PathLike) -> tuple[keras.Model, RecognizerConfig, dict]:
+    """Loads ``<path>.keras`` with its ``<path>.json`` metadata and checks they agree.
+
+    Returns:
+        (model, config, metadata).
+
+    Raises:
+        FileNotFoundError: either file is missing.
+        ValueError: the metadata does not describe a recogniser, or the model's input or output
+            shape disagrees with the metadata's image size, max_chars or alphabet.
+    """
+    path = pathlib.Path(path).with_suffix("")
+    keras_path, json_path = path.with_suffix(".keras"), path.with_suffix(".json")
+    for required in (keras_path, json_path):
+        if not required.is_file():
+            raise FileNotFoundError(f"recogniser weights need {str(required)!r}, which is missing")
+    info = json.loads(json_path.read_text(encoding="utf-8"))
+    if info.get("model") != "recognizer" or "config" not in info:
+        raise ValueError(f"{str(json_path)!r} does not describe recogniser weights")
+    config = load_config(info["config"])
+    model = keras.saving.load_model(keras_path)
+    expected_in = (None, *config.image_size, 3)
+    expected_out = (None, config.max_chars, config.num_classes)
+    if tuple(model.input_shape) != expected_in or tuple(model.output_shape) != expected_out:
+        raise ValueError(f"weights {str(keras_path)!r} do not fit their metadata: model maps {model.input_shape} "
+                         f"to {model.output_shape}, metadata says {expected_in} to {expected_out}")
+    return model, config, info

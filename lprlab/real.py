@@ -1,0 +1,68 @@
+"""Loaders for real plate data: the openalpr benchmark (crops and end-to-end photos).
+
+The development half lives in ``../shared/real/openalpr-dev``; the full set is public
+(``git clone https://github.com/openalpr/benchmarks``, folders ``endtoend/`` and ``seg_and_ocr/``).
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import pathlib
+
+import numpy as np
+
+from lprlab.images import read_image
+
+SHARED_OPENALPR = pathlib.Path(__file__).resolve().parents[2] / "shared" / "real" / "openalpr-dev"
+
+
+@dataclasses.dataclass(frozen=True)
+class RealPlate:
+    """A real plate crop: `image` (H, W, 3) uint8 RGB, its true `text`, `region` and `source` file."""
+
+    image: np.ndarray
+    text: str
+    region: str
+    source: str
+
+
+def openalpr_root(root: str | pathlib.Path | None = None) -> pathlib.Path:
+    """The openalpr folder: `root`, or ``../shared/real/openalpr-dev``.
+
+    Raises:
+        FileNotFoundError: the folder is missing (saying how to get the data).
+    """
+    folder = pathlib.Path(root) if root else SHARED_OPENALPR
+    if not folder.is_dir():
+        raise FileNotFoundError(f"openalpr benchmark folder {str(folder)!r} is missing; get it with "
+                                "git clone https://github.com/openalpr/benchmarks")
+    return folder
+
+
+def load_openalpr_crops(root=None, region: str = "us") -> list[RealPlate]:
+    """The cropped plates of ``crops/<region>/`` with ``groundtruth.csv`` (``file,state,PLATE``)."""
+    folder = openalpr_root(root) / "crops" / region
+    with open(folder / "groundtruth.csv", newline="", encoding="utf-8") as handle:
+        rows = [r for r in csv.reader(handle) if len(r) >= 3]
+    return [RealPlate(read_image(folder / name), text.strip().upper(), region, str(folder / name))
+            for name, _, text, *_ in rows]
+
+
+def load_openalpr_endtoend(root=None, region: str = "us", margin: float = 0.05) -> list[RealPlate]:
+    """Crops cut around the ground-truth boxes of ``endtoend/<region>/`` (one ``.txt`` per photo:
+    ``file x y w h PLATE``), widened by `margin` of the box size on each side."""
+    folder = openalpr_root(root) / "endtoend" / region
+    plates = []
+    for label in sorted(folder.glob("*.txt")):
+        for line in label.read_text(encoding="utf-8").splitlines():
+            fields = line.split()
+            if len(fields) < 6:
+                continue
+            name, (x, y, w, h), text = fields[0], (int(v) for v in fields[1:5]), fields[5]
+            # The photo is the .jpg beside the .txt; one upstream label names it .png.
+            photo = read_image(folder / name if (folder / name).is_file() else label.with_suffix(".jpg"))
+            dx, dy = int(round(margin * w)), int(round(margin * h))
+            x0, y0 = max(0, x - dx), max(0, y - dy)
+            crop = photo[y0:min(photo.shape[0], y + h + dy), x0:min(photo.shape[1], x + w + dx)]
+            plates.append(RealPlate(crop, text.upper(), region, str(folder / name)))
+    return plates

@@ -1,0 +1,136 @@
+"""What all training shares (callbacks, checkpoints and resume, strategy, mixed precision) and the
+recogniser's training.
+
+A run folder holds ``config.json``, ``last.keras`` (every epoch), ``best.keras``, ``backup/``
+(`keras.callbacks.BackupAndRestore`: a killed run resumes at its last epoch), ``log.csv`` and
+``tensorboard/``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import pathlib
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from lprlab.datasets import DatasetSpec, generate_dataset, read_labels
+from lprlab.images import read_image
+from lprlab.models.recognizer import RecognizerConfig, build_recognizer, encode_texts, save_recognizer
+
+log = logging.getLogger(__name__)
+
+
+def make_strategy() -> tf.distribute.Strategy:
+    """`MirroredStrategy` with mixed precision when GPUs are present; the default strategy on CPU."""
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return tf.distribute.get_strategy()
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    return tf.distribute.MirroredStrategy() if len(gpus) > 1 else tf.distribute.get_strategy()
+
+
+def training_callbacks(run_dir: pathlib.Path, monitor: str = "val_loss") -> list[keras.callbacks.Callback]:
+    """Checkpoint every epoch (last and best), BackupAndRestore for resuming, CSV and TensorBoard logs."""
+    return [
+        keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
+        keras.callbacks.ModelCheckpoint(str(run_dir / "last.keras")),
+        keras.callbacks.ModelCheckpoint(str(run_dir / "best.keras"), monitor=monitor, save_best_only=True),
+        keras.callbacks.CSVLogger(str(run_dir / "log.csv"), append=True),
+        keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False),
+    ]
+
+
+def load_plate_folder(folder: str | os.PathLike, config: RecognizerConfig) -> tuple[np.ndarray, list[str]]:
+    """All images of a plate folder (``labels.csv`` with ``file,text``), resized to the model's input.
+
+    Returns:
+        ((n, height, width, 3) uint8 RGB, n texts).
+
+    Raises:
+        FileNotFoundError, ValueError: from `read_labels` and `lprlab.images.read_image`.
+    """
+    import cv2  # noqa: PLC0415
+
+    rows = read_labels(folder)
+    height, width = config.image_size
+    images = np.empty((len(rows), height, width, 3), np.uint8)
+    for i, row in enumerate(rows):
+        image = read_image(pathlib.Path(folder) / row["file"])
+        images[i] = cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA)
+    return images, [row["text"] for row in rows]
+
+
+def make_synthetic_set(config: RecognizerConfig, count: int, seed: int, folder: str | os.PathLike,
+                       augment: str = "full", workers: int | None = None) -> tuple[np.ndarray, list[str]]:
+    """Generates (or completes) a synthetic crop set for `config` in `folder` and loads it."""
+    spec = DatasetSpec("plate", tuple(config.formats), count, seed, tuple(config.image_size), augment=augment)
+    generate_dataset(folder, spec, workers=workers or os.cpu_count() or 1)
+    return load_plate_folder(folder, config)
+
+
+def _tf_dataset(images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool, seed: int):
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels))
+    if shuffle:
+        dataset = dataset.shuffle(min(len(images), 50_000), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.batch(batch_size).map(lambda x, y: (tf.cast(x, tf.float32) / 255.0, y),
+                                            num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train: tuple[np.ndarray, list[str]],
+                     validation: tuple[np.ndarray, list[str]], epochs: int = 10, batch_size: int = 128,
+                     initial_model: keras.Model | None = None, verbose: int | str = "auto") -> keras.callbacks.History:
+    """Trains the recogniser; resumes from ``run_dir/backup`` if a previous run was cut.
+
+    Args:
+        config: The model; its `learning_rate` and `seed` are used.
+        run_dir: The run folder (created); the trained model is saved as ``run_dir/model.keras``
+            with ``model.json`` metadata.
+        train: (images (n, height, width, 3) uint8, texts) for training.
+        validation: The same, for validation.
+        epochs: Epochs over `train`; the learning rate follows a cosine decay to 1% over them.
+        batch_size: Samples per step.
+        initial_model: Start from these weights (fine-tuning) instead of a fresh network.
+        verbose: Keras verbosity.
+
+    Returns:
+        The Keras `History`.
+    """
+    run_dir = pathlib.Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.json").write_text(json.dumps(dataclasses.asdict(config), indent=1))
+    keras.utils.set_random_seed(config.seed)
+    train_set = _tf_dataset(train[0], encode_texts(train[1], config), batch_size, True, config.seed)
+    val_set = _tf_dataset(validation[0], encode_texts(validation[1], config), batch_size, False, config.seed)
+    steps = epochs * int(np.ceil(len(train[0]) / batch_size))
+    with make_strategy().scope():
+        model = initial_model if initial_model is not None else build_recognizer(config)
+        schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.01)
+        model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
+                      metrics=[keras.metrics.SparseCategoricalAccuracy(name="char_acc")])
+    history = model.fit(train_set, validation_data=val_set, epochs=epochs, callbacks=training_callbacks(run_dir),
+                        verbose=verbose)
+    save_recognizer(model, config, run_dir / "model", {
+        "training": {"samples": len(train[0]), "epochs": epochs, "batch_size": batch_size, "steps": steps},
+    })
+    return history
+
+
+def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathLike, count: int = 150_000,
+                               val_count: int = 5_000, epochs: int = 6, batch_size: int = 128,
+                               data_dir: str | os.PathLike = "data/synth", verbose: int | str = "auto"):
+    """Generates (or reuses) synthetic train and validation crops for `config`, then trains.
+
+    The sets live in ``data_dir/recognizer-<formats>-<size>-<count>-s<seed>`` (resumable); the
+    validation set uses seed ``config.seed + 1``. Returns the Keras `History`.
+    """
+    tag = f"{'-'.join(config.formats)}-{config.image_size[0]}x{config.image_size[1]}"
+    data_dir = pathlib.Path(data_dir)
+    train = make_synthetic_set(config, count, config.seed, data_dir / f"recognizer-{tag}-{count}-s{config.seed}")
+    validation = make_synthetic_set(config, val_count, config.seed + 1,
+                                    data_dir / f"recognizer-{tag}-{val_count}-s{config.seed + 1}")
+    return train_recognizer(config, run_dir, train, validation, epochs, batch_size, verbose=verbose)

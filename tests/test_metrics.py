@@ -1,0 +1,40 @@
+import numpy as np
+import pytest
+
+from lprlab.metrics import accuracy_by_group, char_accuracy, character_confusion, merge_lookalikes, plate_accuracy
+from lprlab.real import load_openalpr_crops, load_openalpr_endtoend, openalpr_root
+
+
+def test_plate_and_char_accuracy():
+    truths, reads = ["ABC1234", "OIL0101", "XY"], ["ABC1234", "0IL0101", "XYZ"]
+    assert plate_accuracy(truths, reads) == pytest.approx(1 / 3)
+    assert plate_accuracy(truths, reads, merge=True) == pytest.approx(2 / 3)
+    assert char_accuracy(truths, reads) == pytest.approx((7 + 6 + 2) / (7 + 7 + 3))
+    assert merge_lookalikes("OI") == "01"
+    table = accuracy_by_group(truths, reads, ["br", "us", "us"])
+    assert table["us"]["n"] == 2 and table["all"]["plate"] == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="equally many"):
+        plate_accuracy(["A"], [])
+
+
+def test_confusion_counts_aligned_characters():
+    matrix = character_confusion(["AB", "AB", "ABC"], ["AB", "A8", "AB"], "AB8C")
+    assert matrix.shape == (4, 4)
+    assert matrix[0, 0] == 2 and matrix[1, 1] == 1 and matrix[1, 2] == 1 and matrix.sum() == 4
+
+
+def test_real_loaders():
+    try:
+        openalpr_root()
+    except FileNotFoundError:
+        pytest.skip("../shared/real/openalpr-dev is absent")
+    crops = load_openalpr_crops(region="us")
+    assert len(crops) == 374 and all(c.image.ndim == 3 and c.text.isalnum() for c in crops)
+    br = load_openalpr_endtoend(region="br")
+    assert len(br) == 61 and all(len(p.text) == 7 for p in br)
+    assert all(np.asarray(p.image.shape[:2]).min() > 5 for p in br)
+
+
+def test_missing_real_folder_says_how_to_get_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="git clone"):
+        openalpr_root(tmp_path / "nope")

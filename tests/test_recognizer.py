@@ -1,0 +1,126 @@
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from lprlab.cli import main  # noqa: E402
+from lprlab.crops import make_plate_crop  # noqa: E402
+from lprlab.formats import resolve_formats  # noqa: E402
+from lprlab.images import read_image  # noqa: E402
+from lprlab.models.recognizer import (  # noqa: E402
+    RecognizerConfig, build_recognizer, decode, encode_texts, load_recognizer, save_recognizer,
+)
+from lprlab.recognition import load_recognizer as load_reader  # noqa: E402
+
+TINY = RecognizerConfig(image_size=(16, 64), max_chars=7, stem_filters=4, filters=(8, 8), convs=(1, 1),
+                        dense_units=16, formats=("br_mercosur",))
+
+
+def _one_hot(labels, config):
+    return np.eye(config.num_classes, dtype=np.float32)[labels]
+
+
+def test_encode_decode_round_trip():
+    texts = ["ABC1D23", "A", "", "Z9Z9Z9Z"]
+    labels = encode_texts(texts, TINY)
+    assert labels.shape == (4, 7) and labels.dtype == np.int32
+    assert labels[1, 1] == len(TINY.alphabet)  # padded
+    readings = decode(_one_hot(labels, TINY), TINY, top_n=3)
+    assert [r.text for r in readings] == texts
+    assert readings[0].confidence == pytest.approx(1.0)
+    assert len(readings[0].char_confidences) == 7
+    assert readings[0].alternatives[0][0] == "ABC1D23"
+
+
+def test_encode_errors():
+    with pytest.raises(ValueError, match="at most 7"):
+        encode_texts(["ABCDEFGH"], TINY)
+    with pytest.raises(ValueError, match="outside the alphabet"):
+        encode_texts(["abc"], TINY)
+
+
+def test_config_is_validated():
+    with pytest.raises(ValueError, match="divisible"):
+        RecognizerConfig(image_size=(30, 128))
+    with pytest.raises(ValueError, match="repeated"):
+        RecognizerConfig(alphabet="AAB")
+
+
+def test_model_contract():
+    model = build_recognizer(TINY)
+    out = model(np.zeros((2, 16, 64, 3), np.float32))
+    assert tuple(out.shape) == (2, 7, TINY.num_classes)
+    np.testing.assert_allclose(np.asarray(out).sum(axis=-1), 1.0, rtol=1e-5)
+
+
+@pytest.mark.slow
+def test_brief_training_clearly_beats_chance():
+    config = RecognizerConfig(image_size=(16, 64), max_chars=7, stem_filters=16, filters=(32, 64), convs=(1, 1),
+                              dense_units=128, dropout=0.0, formats=("br_mercosur",))
+    formats = resolve_formats("br_mercosur")
+
+    def data(seed, count):
+        crops = [make_plate_crop(formats, np.random.default_rng([seed, i]), (16, 64)) for i in range(count)]
+        return np.stack([c.image for c in crops]).astype(np.float32) / 255, [c.text for c in crops]
+
+    images, texts = data(0, 3000)
+    val_images, val_texts = data(1, 300)
+    keras.utils.set_random_seed(0)
+    model = build_recognizer(config)
+    model.compile(keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy")
+    model.fit(images, encode_texts(texts, config), batch_size=32, epochs=8, verbose=0)  # 750 steps
+    readings = decode(model.predict(val_images, verbose=0), config)
+    char_acc = np.mean([a == b for t, r in zip(val_texts, readings) for a, b in zip(t, r.text.ljust(7))])
+    chance = (4 / 26 + 3 / 10) / 7  # ABC1D23: four letter slots, three digit slots
+    assert char_acc > 3 * chance, char_acc
+
+
+def test_save_load_round_trip_and_metadata_checks(tmp_path):
+    model = build_recognizer(TINY)
+    path = save_recognizer(model, TINY, tmp_path / "tiny", {"note": "test"})
+    assert path.suffix == ".keras" and (tmp_path / "tiny.json").is_file()
+    loaded, config, info = load_recognizer(tmp_path / "tiny")
+    assert config == TINY and info["note"] == "test"
+    x = np.random.default_rng(0).random((3, 16, 64, 3)).astype(np.float32)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
+    meta = json.loads((tmp_path / "tiny.json").read_text())
+    meta["config"]["max_chars"] = 8
+    (tmp_path / "tiny.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="do not fit"):
+        load_recognizer(tmp_path / "tiny")
+    (tmp_path / "tiny.json").unlink()
+    with pytest.raises(FileNotFoundError, match="missing"):
+        load_recognizer(tmp_path / "tiny")
+
+
+def test_bad_image_files_give_clear_errors(tmp_path):
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "corrupt.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+    (tmp_path / "notes.png").write_text("not an image at all")
+    with pytest.raises(ValueError, match="empty"):
+        read_image(tmp_path / "empty.png")
+    for name in ("corrupt.png", "notes.png"):
+        with pytest.raises(ValueError, match="not a readable image"):
+            read_image(tmp_path / name)
+    with pytest.raises(FileNotFoundError):
+        read_image(tmp_path / "absent.png")
+
+
+def test_cli_read_json_and_errors(tmp_path, capsys):
+    save_recognizer(build_recognizer(TINY), TINY, tmp_path / "tiny")
+    crop = make_plate_crop(resolve_formats("br_mercosur"), np.random.default_rng(0), (32, 128)).image
+    import cv2
+
+    cv2.imwrite(str(tmp_path / "plate.png"), crop[:, :, ::-1])
+    assert main(["read", str(tmp_path / "plate.png"), "--weights", str(tmp_path / "tiny"), "--json"]) == 0
+    record = json.loads(capsys.readouterr().out.strip())
+    assert record["image"] == str(tmp_path / "plate.png") and set(record) == {"image", "text", "confidence"}
+    (tmp_path / "bad.png").write_text("nope")
+    assert main(["read", str(tmp_path / "bad.png"), "--weights", str(tmp_path / "tiny")]) == 2
+    assert "not a readable image" in capsys.readouterr().err
+    reader = load_reader(tmp_path / "tiny")
+    assert len(reader.read([crop, crop[:20, :50]])) == 2
