@@ -46,8 +46,13 @@ def _demo(args) -> None:
 def _train(args) -> None:
     from lprlab.models.recognizer import RecognizerConfig  # noqa: PLC0415
     from lprlab.plate_catalog import CJK_FORMATS, LATIN_FORMATS  # noqa: PLC0415
-    from lprlab.train import train_recognizer_synthetic  # noqa: PLC0415
+    from lprlab.train import finetune_recognizer, train_recognizer_synthetic  # noqa: PLC0415
 
+    if args.finetune:
+        _, held = finetune_recognizer(args.weights or "weights/recognizer_latin", args.finetune, args.out,
+                                      holdout=args.holdout, epochs=args.epochs, seed=args.seed, verbose=2)
+        print(f"{args.out} (held out {len(held)} crops, listed in holdout.json)")
+        return
     groups = {"latin": LATIN_FORMATS, "cjk": CJK_FORMATS}
     formats = groups.get(args.formats) or tuple(f.strip() for f in args.formats.split(","))
     config = RecognizerConfig(image_size=args.size, formats=formats, seed=args.seed)
@@ -113,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--batch-size", type=int, default=128)
     rec.add_argument("--seed", type=int, default=0)
     rec.add_argument("--data-dir", default="data/synth", help="where the synthetic sets are written")
+    rec.add_argument("--finetune", metavar="DIR", help="fine-tune --weights on DIR (images + labels.csv)")
+    rec.add_argument("--weights", help="weights to fine-tune (default: weights/recognizer_latin)")
+    rec.add_argument("--holdout", type=float, default=0.5, help="share of DIR kept out of fine-tuning")
     rec.set_defaults(run=_train)
     return parser
 

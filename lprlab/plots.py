@@ -114,3 +114,38 @@ def plot_throughput(figures: dict[str, float], unit: str = "images/s") -> plt.Fi
     ax.invert_yaxis()
     fig.tight_layout()
     return fig
+
+
+def plot_confusion(matrix: np.ndarray, alphabet: str, min_count: int = 1) -> plt.Figure:
+    """The off-diagonal part of a character confusion matrix (true rows, read columns), log colour."""
+    off = matrix.astype(float).copy()
+    np.fill_diagonal(off, 0)
+    keep = [i for i in range(len(alphabet)) if off[i].sum() >= min_count or off[:, i].sum() >= min_count]
+    keep = keep or list(range(len(alphabet)))
+    fig, ax = plt.subplots(figsize=(0.28 * len(keep) + 2, 0.28 * len(keep) + 1.5))
+    image = ax.imshow(np.log1p(off[np.ix_(keep, keep)]), cmap="Reds")
+    ax.set_xticks(range(len(keep)), [alphabet[i] for i in keep], fontsize=7)
+    ax.set_yticks(range(len(keep)), [alphabet[i] for i in keep], fontsize=7)
+    ax.set_xlabel("read as")
+    ax.set_ylabel("true character")
+    fig.colorbar(image, ax=ax, label="log(1 + count)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(log_csv: str, metrics=("loss", "char_acc")) -> plt.Figure:
+    """Training curves from a Keras CSVLogger file (train and validation per metric)."""
+    import csv  # noqa: PLC0415
+
+    with open(log_csv, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.2), squeeze=False)
+    epochs = [int(r["epoch"]) + 1 for r in rows]
+    for ax, metric in zip(axes.flat, metrics):
+        for prefix in ("", "val_"):
+            if prefix + metric in rows[0]:
+                ax.plot(epochs, [float(r[prefix + metric]) for r in rows], marker="o", label=prefix + metric)
+        ax.set_xlabel("epoch")
+        ax.legend()
+    fig.tight_layout()
+    return fig

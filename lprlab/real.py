@@ -66,3 +66,20 @@ def load_openalpr_endtoend(root=None, region: str = "us", margin: float = 0.05) 
             crop = photo[y0:min(photo.shape[0], y + h + dy), x0:min(photo.shape[1], x + w + dx)]
             plates.append(RealPlate(crop, text.upper(), region, str(folder / name)))
     return plates
+
+
+def export_plates(plates: list[RealPlate], folder: str | pathlib.Path) -> pathlib.Path:
+    """Writes crops as PNG plus ``labels.csv`` (``file,text,format``, format = region) into `folder`,
+    the layout `lprlab train recognizer --finetune` reads. Returns the labels path."""
+    from lprlab.datasets import atomic_write, encode_image  # noqa: PLC0415
+
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["file,text,format"]
+    for i, plate in enumerate(plates):
+        name = f"{plate.region}_{i:05d}_{pathlib.Path(plate.source).stem}.png"
+        atomic_write(folder / name, encode_image(plate.image, ".png"))
+        lines.append(f"{name},{plate.text},{plate.region}")
+    labels = folder / "labels.csv"
+    atomic_write(labels, ("\n".join(lines) + "\n").encode())
+    return labels

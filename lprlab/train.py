@@ -134,3 +134,79 @@ def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathL
     validation = make_synthetic_set(config, val_count, config.seed + 1,
                                     data_dir / f"recognizer-{tag}-{val_count}-s{config.seed + 1}")
     return train_recognizer(config, run_dir, train, validation, epochs, batch_size, verbose=verbose)
+
+
+def split_by_name(names, holdout: float, seed: int = 0) -> tuple[list[int], list[int]]:
+    """A stable split of file names: (train indices, held-out indices), by a hash of seed and name."""
+    import hashlib  # noqa: PLC0415
+
+    train, held = [], []
+    for i, name in enumerate(names):
+        digest = hashlib.sha256(f"{seed}:{name}".encode()).digest()
+        (held if digest[0] / 256 < holdout else train).append(i)
+    return train, held
+
+
+def finetune_recognizer(weights: str | os.PathLike, folder: str | os.PathLike, run_dir: str | os.PathLike,
+                        holdout: float = 0.5, epochs: int = 8, repeats: int = 10, learning_rate: float = 2e-4,
+                        batch_size: int = 32, seed: int = 0, verbose: int | str = "auto"):
+    """Fine-tunes recogniser `weights` on real crops (seed 004's recipe: synthetic pre-training, then
+    real data), holding out a share of the folder for an honest score.
+
+    Args:
+        weights: Recogniser weights path (without suffix).
+        folder: Images plus ``labels.csv`` (``file,text``); texts the model cannot encode are skipped.
+        run_dir: Run folder; the result is ``run_dir/model.keras`` + ``.json`` (with the held-out files).
+        holdout: Share of files kept out of training (stable hash split of the file names).
+        epochs: Epochs over the augmented training part.
+        repeats: Augmented copies (pipeline ``full``) of each training crop.
+        learning_rate: Adam learning rate (small: the synthetic features are kept).
+        batch_size: Samples per step.
+        seed: Split and augmentation seed.
+
+    Returns:
+        (History, held-out file names).
+    """
+    from lprlab.augment import augment, make_pipeline  # noqa: PLC0415
+    from lprlab.models.recognizer import load_recognizer  # noqa: PLC0415
+
+    model, config, _ = load_recognizer(weights)
+    rows = read_labels(folder)
+    images, texts = load_plate_folder(folder, config)
+    usable = [i for i, t in enumerate(texts) if len(t) <= config.max_chars and set(t) <= set(config.alphabet)]
+    if len(usable) < len(texts):
+        log.warning("skipping %d crops whose text the model cannot encode", len(texts) - len(usable))
+    train_idx, held_idx = split_by_name([rows[i]["file"] for i in usable], holdout, seed)
+    train_idx, held_idx = [usable[i] for i in train_idx], [usable[i] for i in held_idx]
+    if not train_idx or not held_idx:
+        raise ValueError(f"{str(folder)!r} has too few usable crops ({len(usable)}) to split for fine-tuning")
+    pipeline, rng = make_pipeline("full"), np.random.default_rng(seed)
+    train_images = np.stack([images[i] if r == 0 else augment(images[i], pipeline, rng)
+                             for i in train_idx for r in range(repeats)])
+    train_texts = [texts[i] for i in train_idx for _ in range(repeats)]
+    config = dataclasses.replace(config, learning_rate=learning_rate, seed=seed)
+    history = train_recognizer(config, run_dir, (train_images, train_texts),
+                               (images[held_idx], [texts[i] for i in held_idx]), epochs, batch_size,
+                               initial_model=model, verbose=verbose)
+    held_files = [rows[i]["file"] for i in held_idx]
+    (pathlib.Path(run_dir) / "holdout.json").write_text(json.dumps(held_files, indent=0))
+    return history, held_files
+
+
+def export_weights(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,
+                   data: str = "") -> pathlib.Path:
+    """Copies ``run_dir/model.keras`` to ``<destination>.keras`` with its metadata, adding the
+    per-epoch training log (``history``), a description of the training `data` and measured
+    `figures`. Returns the ``.keras`` path."""
+    import csv  # noqa: PLC0415
+
+    from lprlab.models.recognizer import load_recognizer  # noqa: PLC0415
+
+    run_dir = pathlib.Path(run_dir)
+    model, config, info = load_recognizer(run_dir / "model")
+    with open(run_dir / "log.csv", newline="") as handle:
+        history = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+    extra = {k: v for k, v in info.items() if k not in ("model", "config", "saved")}
+    extra.update(history=history, data=data or extra.get("data", ""), figures={**extra.get("figures", {}),
+                                                                               **(figures or {})})
+    return save_recognizer(model, config, destination, extra)
