@@ -17,6 +17,7 @@ token       meaning
 ``·``       a dot drawn between characters (Japanese serials, Chinese plates)
 ``o``       the German registration stickers (two stacked seals)
 ``c``       the Croatian coat of arms (red and white chequered shield)
+``s``       the Slovak coat of arms (white double cross on red, blue hills)
 ``|``       start of the next row (two-row plates)
 ==========  ==================================================================================
 
@@ -35,7 +36,7 @@ import numpy as np
 
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-SEPARATORS = " -·oc"
+SEPARATORS = " -·ocs"
 _QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
 
 RGB = tuple[int, int, int]

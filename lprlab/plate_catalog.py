@@ -110,7 +110,13 @@ def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, lette
 HR_CITIES = ("ZG", "ST", "RI", "OS", "DU", "PU", "ZD", "SB", "KA", "VZ", "BJ", "KC", "KR", "SK", "VU", "PZ", "SI",
              "GS", "NA", "MA", "PS", "VK", "BM", "DA", "IM", "KT", "PO", "VT", "ZU")
 
-EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL, HR, IT, FR, ES", (
+SK_DISTRICTS = ("BA", "BB", "BJ", "BN", "BR", "BS", "BY", "CA", "DK", "DS", "DT", "GA", "GL", "HC", "HE", "IL", "KA",
+                "KE", "KK", "KM", "KN", "KS", "LC", "LE", "LM", "LV", "MA", "MI", "ML", "MT", "NM", "NO", "NR", "NZ",
+                "PB", "PD", "PE", "PK", "PN", "PO", "PP", "PT", "PU", "RA", "RK", "RS", "RV", "SA", "SB", "SC", "SE",
+                "SI", "SK", "SL", "SN", "SO", "SP", "SV", "TN", "TO", "TR", "TS", "TT", "TV", "VK", "VT", "ZA", "ZC",
+                "ZH", "ZM", "ZV")
+
+EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL, HR, IT, FR, ES, SK, CZ, PL", (
     _eu("de", "D", ("L{1,3}oL{1,2} D{1,4}",), letters=_letters_without("Q"), max_chars=8),
     _eu("nl", "NL", ("DD-LLL-D", "D-LLL-DD", "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "DD-LL-LL", "LL-DD-LL"),
         background=(250, 205, 30), letters="BDFGHJKLNPRSTVXZ"),
@@ -119,6 +125,9 @@ EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL
     _eu("fr", "F", ("LL-DDD-LL",), letters=_letters_without("IOU"),
         right_band=("75", "13", "69", "33", "59", "92", "44", "31", "06", "67")),
     _eu("es", "E", ("DDDD LLL",), letters="BCDFGHJKLMNPRSTVWXYZ"),
+    _eu("sk", "SK", ("W-DDDLL", "WsDDDLL"), letters=_letters_without("Q"), words=SK_DISTRICTS),
+    _eu("cz", "CZ", ("NLA DDDD", "NLA·DDDD"), letters=_letters_without("GOQW")),
+    _eu("pl", "PL", ("LL DDDDD", "LLL DDDD", "LL DDDLL", "LLL DLDD"), letters=_letters_without("BDIOZ")),
 ))
 
 
@@ -143,12 +152,12 @@ US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 5-8 
     _us("california", ("NLLLDDD", "NLLL·DDD", VANITY), ("California",), ("dmv.ca.gov", ""), WHITE, (25, 35, 120), (190, 30, 40)),
     _us("new_york", ("LLL-DDDD",), ("NEW YORK",), ("EMPIRE STATE", "THE EMPIRE STATE"), (246, 190, 60),
         (20, 30, 90), (20, 30, 90), fonts=(ROBOTO, BEBAS)),
-    _us("texas", ("LLL-DDDD", "LLLDDDD", VANITY), ("TEXAS",), ("THE LONE STAR STATE",), WHITE, BLACK, BLACK),
+    _us("texas", ("LLL-DDDD", "LLLDDDD", "AAA·AAA", VANITY), ("TEXAS",), ("THE LONE STAR STATE",), WHITE, BLACK, BLACK),
     _us("florida", ("LLL LDD", "DDD LLL", "LLLLDD"), ("MYFLORIDA.COM", "FLORIDA"), ("SUNSHINE STATE",), WHITE,
         (0, 95, 55), (0, 95, 55), fonts=(DEJAVU, ROBOTO)),
     _us("illinois", ("LL DDDDD", "DDDDDDD", "NAA·AAA", VANITY), ("Illinois",), ("LAND OF LINCOLN",), WHITE, (130, 20, 30),
         (20, 40, 120)),
-    _us("new_jersey", ("LDDLLL", "LLLDDL"), ("NEW JERSEY",), ("Garden State",), (240, 226, 165), BLACK, BLACK,
+    _us("new_jersey", ("LDDLLL", "LLLDDL", "AAA AAA", "AAAA AA"), ("NEW JERSEY",), ("Garden State",), (240, 226, 165), BLACK, BLACK,
         fonts=(BEBAS, ROBOTO)),
     _us("pennsylvania", ("LLL-DDDD",), ("PENNSYLVANIA",), ("visitPA.com",), WHITE, (20, 40, 120), (255, 255, 255),
         extra=(Band("top", 0.2, (25, 45, 125)), Band("bottom", 0.16, (245, 190, 40))),

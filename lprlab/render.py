@@ -21,7 +21,7 @@ from lprlab.formats import (
 
 REFERENCE_SIZE_PX = 128
 GLYPH_GAP = 0.12  # space between characters, fraction of character height
-SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62}  # fraction of character height
+SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6}  # fraction of character height
 MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
 
@@ -162,6 +162,8 @@ def _draw_separator(canvas, kind, x, y, w, h, colour, rng) -> None:
         upper = STICKER_COLOURS[rng.integers(len(STICKER_COLOURS))]
         cv2.circle(canvas, (round(cx), round(cy - 0.24 * h)), radius, tuple(float(c) for c in upper), -1, cv2.LINE_AA)
         cv2.circle(canvas, (round(cx), round(cy + 0.24 * h)), radius, (205.0, 205.0, 200.0), -1, cv2.LINE_AA)
+    elif kind == "s":
+        _slovak_shield(canvas, cx, cy, 0.5 * h)
     elif kind == "c":
         cells, side = 5, 0.5 * h
         cell = side / cells
@@ -170,6 +172,22 @@ def _draw_separator(canvas, kind, x, y, w, h, colour, rng) -> None:
                 fill = (200.0, 30.0, 40.0) if (i + j) % 2 == 0 else (250.0, 250.0, 250.0)
                 top_left = (round(cx - side / 2 + j * cell), round(cy - side / 2 + i * cell))
                 cv2.rectangle(canvas, top_left, (round(top_left[0] + cell), round(top_left[1] + cell)), fill, -1)
+
+
+def _slovak_shield(canvas, cx: float, cy: float, size: float) -> None:
+    """A simplified Slovak coat of arms `size` px high centred on (cx, cy): red shield, white
+    double cross, blue hills."""
+    half = size * 0.42
+    shield = np.array([(cx - half, cy - size / 2), (cx + half, cy - size / 2), (cx + half, cy + size * 0.15),
+                       (cx, cy + size / 2), (cx - half, cy + size * 0.15)], np.int32)
+    cv2.fillPoly(canvas, [shield], (210.0, 30.0, 40.0), cv2.LINE_AA)
+    cv2.ellipse(canvas, (round(cx), round(cy + size * 0.3)), (round(half * 0.8), round(size * 0.18)), 0, 180, 360,
+                (20.0, 60.0, 160.0), -1, cv2.LINE_AA)
+    bar = max(1, round(size * 0.08))
+    white = (250.0, 250.0, 250.0)
+    cv2.line(canvas, (round(cx), round(cy - size * 0.38)), (round(cx), round(cy + size * 0.12)), white, bar)
+    for y, width in ((cy - size * 0.22, half * 0.45), (cy - size * 0.05, half * 0.7)):
+        cv2.line(canvas, (round(cx - width), round(y)), (round(cx + width), round(y)), white, bar)
 
 
 def _choose_look(variant: PlateVariant, rng: np.random.Generator):
