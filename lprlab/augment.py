@@ -97,16 +97,24 @@ def degradation(plate_height_px: tuple[float, float] = (10.0, 40.0), blur_sigma:
     ])
 
 
-def make_pipeline(name: str) -> A.Compose:
-    """The named pipeline with its default parameters.
+REFERENCE_HEIGHT_PX = 64  # the pipelines' pixel parameters are for crops this high
+
+
+def make_pipeline(name: str, image_height: int = REFERENCE_HEIGHT_PX) -> A.Compose:
+    """The named pipeline with its default parameters, blur sizes scaled to `image_height`.
 
     Args:
         name: One of ``none``, ``geometry``, ``photometric``, ``degradation``, ``full`` (all three,
             in that order).
+        image_height: Height in pixels of the images it will see; blur sigmas and the motion-blur
+            kernel are defined for 64-px crops and scale with it, so a 32-px crop is not blurred
+            twice as hard (relative to its characters) as a 64-px one.
 
     Raises:
         KeyError: naming the unknown pipeline and the known ones.
     """
+    scale = image_height / REFERENCE_HEIGHT_PX
+    blur = dict(blur_sigma=(0.3 * scale, 1.5 * scale), motion_px=max(3, 2 * round(3.5 * scale) + 1))
     if name == "none":
         return A.Compose([])
     if name == "geometry":
@@ -114,9 +122,9 @@ def make_pipeline(name: str) -> A.Compose:
     if name == "photometric":
         return photometric()
     if name == "degradation":
-        return degradation()
+        return degradation(**blur)
     if name == "full":
-        return A.Compose([geometry(), photometric(), degradation()])
+        return A.Compose([geometry(), photometric(), degradation(**blur)])
     raise KeyError(f"unknown augmentation pipeline {name!r}; known: {', '.join(PIPELINE_NAMES)}")
 
 

@@ -81,7 +81,8 @@ class DatasetSpec:
 def _context(spec: DatasetSpec):
     """Objects shared by the samples of one worker: formats, pipeline, photo backgrounds."""
     photos = PhotoBackgrounds(spec.backgrounds) if spec.backgrounds else None
-    return resolve_formats(list(spec.formats)), make_pipeline(spec.augment), photos
+    height = spec.image_size[0] if spec.kind != "scene" else get_preset(spec.preset).image_size[0]
+    return resolve_formats(list(spec.formats)), make_pipeline(spec.augment, height), photos
 
 
 def _corner_fields(corners) -> dict:

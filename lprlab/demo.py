@@ -31,7 +31,7 @@ def run_demo(out_dir: str | pathlib.Path, seed: int = 0, backgrounds: str | None
         "formats.png": ("Every plate format", plots.plot_format_gallery(format_names(), seed)),
         "formats_boxes.png": ("Character boxes", plots.plot_format_gallery(format_names(), seed + 1, show_boxes=True)),
         "formats_augmented.png": ("Augmented (pipeline 'full')",
-                                  plots.plot_format_gallery(format_names(), seed + 2, pipeline=make_pipeline("full"))),
+                                  plots.plot_format_gallery(format_names(), seed + 2, pipeline=make_pipeline("full", 96))),
     }
     for preset in ("cctv", "parking"):
         scenes = [make_scene(formats, np.random.default_rng([seed, i]), preset, photos) for i in range(4)]

@@ -28,7 +28,7 @@ class EvalSet:
 
 def synthetic_test_set(formats, count: int = 3000, image_size=(64, 128), augment: str = "full") -> EvalSet:
     """The fixed synthetic test set: `count` crops, sample i from ``default_rng([TEST_SEED, i])``."""
-    fmts, pipeline = resolve_formats(formats), make_pipeline(augment)
+    fmts, pipeline = resolve_formats(formats), make_pipeline(augment, image_size[0])
     crops = [make_plate_crop(fmts, np.random.default_rng([TEST_SEED, i]), image_size, pipeline) for i in range(count)]
     return EvalSet("synthetic", [c.image for c in crops], [c.text for c in crops], [c.format for c in crops])
 

@@ -180,7 +180,7 @@ def finetune_recognizer(weights: str | os.PathLike, folder: str | os.PathLike, r
     train_idx, held_idx = [usable[i] for i in train_idx], [usable[i] for i in held_idx]
     if not train_idx or not held_idx:
         raise ValueError(f"{str(folder)!r} has too few usable crops ({len(usable)}) to split for fine-tuning")
-    pipeline, rng = make_pipeline("full"), np.random.default_rng(seed)
+    pipeline, rng = make_pipeline("full", config.image_size[0]), np.random.default_rng(seed)
     train_images = np.stack([images[i] if r == 0 else augment(images[i], pipeline, rng)
                              for i in train_idx for r in range(repeats)])
     train_texts = [texts[i] for i in train_idx for _ in range(repeats)]

@@ -58,3 +58,13 @@ def test_errors():
         augment(IMAGE.astype(np.float32), make_pipeline("none"), np.random.default_rng(0))
     with pytest.raises(ValueError, match="non-empty"):
         augment(np.zeros((0, 5, 3), np.uint8), make_pipeline("none"), np.random.default_rng(0))
+
+
+def test_blur_sizes_scale_with_the_crop_height():
+    def gaussian(pipeline):
+        one_of = next(t for t in pipeline.transforms if isinstance(t, A.OneOf))
+        return next(t for t in one_of.transforms if isinstance(t, A.GaussianBlur))
+
+    full_size = gaussian(make_pipeline("degradation", 64))
+    half_size = gaussian(make_pipeline("degradation", 32))
+    assert half_size.sigma_limit[1] == pytest.approx(full_size.sigma_limit[1] / 2)
