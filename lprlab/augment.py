@@ -59,9 +59,11 @@ class PlateDownscale(A.ImageOnlyTransform):
         return ("height_range", "plate_fraction")
 
 
-def geometry(shift: float = 0.05, rotate_deg: float = 5.0, perspective: float = 0.04,
-             scale: tuple[float, float] = (0.9, 1.05), p: float = 0.9) -> A.Compose:
-    """Shift (fraction of size), rotation (degrees), perspective (corner jitter, fraction of size)."""
+def geometry(shift: float = 0.03, rotate_deg: float = 3.0, perspective: float = 0.03,
+             scale: tuple[float, float] = (0.85, 1.0), p: float = 0.9) -> A.Compose:
+    """Shift (fraction of size), rotation (degrees), perspective (corner jitter, fraction of size),
+    scale (zoom factor). The defaults only zoom out and move a little, so a tight plate crop keeps
+    all its characters in the frame (a cut-off character would make its label a lie)."""
     return A.Compose([
         A.Affine(translate_percent={"x": (-shift, shift), "y": (-shift, shift)}, rotate=(-rotate_deg, rotate_deg),
                  scale=scale, border_mode=cv2.BORDER_REPLICATE, p=p),

@@ -38,7 +38,7 @@ class PlateCrop:
 
 
 def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
-                    image_size: tuple[int, int] = (64, 128), pipeline=None, margin: tuple[float, float] = (0.0, 0.12),
+                    image_size: tuple[int, int] = (64, 128), pipeline=None, margin: tuple[float, float] = (0.02, 0.12),
                     pose: ScenePreset = CROP_POSE, text: str | None = None) -> PlateCrop:
     """A plate crop with a random (or given) text.
 
