@@ -53,9 +53,13 @@ def _train(args) -> None:
                                       holdout=args.holdout, epochs=args.epochs, seed=args.seed, verbose=2)
         print(f"{args.out} (held out {len(held)} crops, listed in holdout.json)")
         return
+    from lprlab.formats import max_text_length, resolve_formats  # noqa: PLC0415
+
     groups = {"latin": LATIN_FORMATS, "cjk": CJK_FORMATS}
-    formats = groups.get(args.formats) or tuple(f.strip() for f in args.formats.split(","))
-    config = RecognizerConfig(image_size=args.size, formats=formats, seed=args.seed)
+    formats = resolve_formats(",".join(groups.get(args.formats) or args.formats.split(",")))
+    config = RecognizerConfig(image_size=args.size, formats=tuple(f.name for f in formats), seed=args.seed,
+                              alphabet="".join(sorted(set("".join(f.alphabet for f in formats)))),
+                              max_chars=max(max_text_length(f) for f in formats))
     train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                                args.data_dir, verbose=2)
     print(args.out)

@@ -328,3 +328,14 @@ def resolve_formats(spec: str | list[str] | tuple[str, ...]) -> tuple[PlateForma
     if not spec:
         raise KeyError("no plate format given; known formats: " + ", ".join(format_names()))
     return tuple(get_format(name) for name in spec)
+
+
+def max_text_length(fmt: PlateFormat) -> int:
+    """The longest text any pattern of `fmt` can produce (bounded by each variant's `max_chars`)."""
+    longest = 0
+    for variant in fmt.variants:
+        for pattern in variant.patterns:
+            length = sum(max(len(w) for w in variant.words) if kind == "W" else high
+                         for kind, _, high in parse_pattern(pattern) if kind in "LDNAKW")
+            longest = max(longest, min(length, variant.max_chars) if variant.max_chars else length)
+    return longest

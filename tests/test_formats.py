@@ -71,3 +71,13 @@ def test_pattern_parser_rejects_unknown_tokens():
     assert parse_pattern("L{1,3}oD") == [("L", 1, 3), ("o", 0, 0), ("D", 1, 1)]
     with pytest.raises(ValueError, match="unknown token"):
         parse_pattern("LL?")
+
+
+def test_max_text_length_bounds_every_random_text():
+    from lprlab.formats import max_text_length
+
+    for name in REAL_EXAMPLES:
+        fmt = get_format(name)
+        longest = max(len(random_text(fmt, np.random.default_rng([5, i]))) for i in range(300))
+        assert longest <= max_text_length(fmt)
+    assert max_text_length(get_format("jp")) == 12 and max_text_length(get_format("us")) == 8

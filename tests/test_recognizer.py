@@ -124,3 +124,28 @@ def test_cli_read_json_and_errors(tmp_path, capsys):
     assert "not a readable image" in capsys.readouterr().err
     reader = load_reader(tmp_path / "tiny")
     assert len(reader.read([crop, crop[:20, :50]])) == 2
+
+
+def test_holdout_split_is_stable_and_proportional():
+    from lprlab.train import split_by_name
+
+    names = [f"plate_{i}.png" for i in range(1000)]
+    train, held = split_by_name(names, 0.3)
+    assert split_by_name(names, 0.3) == (train, held)
+    assert sorted(train + held) == list(range(1000)) and 250 < len(held) < 350
+    # a file's side does not depend on the other files
+    assert (0 in split_by_name(names[:10], 0.3)[1]) == (0 in held)
+
+
+def test_export_plates_writes_a_finetune_folder(tmp_path):
+    from lprlab.datasets import read_labels
+    from lprlab.real import RealPlate, export_plates
+    from lprlab.train import load_plate_folder
+
+    crop = make_plate_crop(resolve_formats("br_old"), np.random.default_rng(0), (32, 128))
+    plates = [RealPlate(crop.image, crop.text, "br", "/x/photo1.jpg")] * 3
+    export_plates(plates, tmp_path)
+    rows = read_labels(tmp_path)
+    assert [r["text"] for r in rows] == [crop.text] * 3
+    images, texts = load_plate_folder(tmp_path, TINY)
+    assert images.shape == (3, 16, 64, 3) and texts == [crop.text] * 3
