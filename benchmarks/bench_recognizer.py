@@ -1,0 +1,51 @@
+"""Recogniser candidates compared on the same synthetic data: accuracy after a short training and
+speed on this machine. Prints a Markdown table (the README's architecture table).
+
+    .venv/bin/python benchmarks/bench_recognizer.py [--train 40000] [--epochs 2]
+
+Uses (and creates if needed) the synthetic sets of `lprlab train recognizer` under data/synth/.
+"""
+import argparse
+import os
+import tempfile
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from lprlab import evaluation  # noqa: E402
+from lprlab.metrics import char_accuracy, plate_accuracy  # noqa: E402
+from lprlab.models.recognizer import RecognizerConfig  # noqa: E402
+from lprlab.recognition import load_recognizer  # noqa: E402
+from lprlab.train import make_synthetic_set, train_recognizer  # noqa: E402
+
+CANDIDATES = {
+    "stem + (32,64,128; 1,2,2), dense 256": RecognizerConfig(),
+    "stem + (32,64,128; 1,2,2), dense 1024": RecognizerConfig(dense_units=1024),
+    "stem + (32,64,128; 1,2,2), dense 1024, no dropout": RecognizerConfig(dense_units=1024, dropout=0.0),
+    "stem + (32,64,128; 1,1,1), dense 1024": RecognizerConfig(convs=(1, 1, 1), dense_units=1024),
+    "48x128, stem + (32,64,128; 1,2,2), dense 1024": RecognizerConfig(image_size=(48, 128), dense_units=1024),
+}
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--train", type=int, default=40_000)
+parser.add_argument("--val", type=int, default=2_000)
+parser.add_argument("--epochs", type=int, default=2)
+parser.add_argument("--only", help="substring of the candidates to run")
+args = parser.parse_args()
+print(f"| candidate | params | val char acc | val plate acc | batched plates/s | one plate |  ({args.train} crops, "
+      f"{args.epochs} epochs)")
+print("|---|---:|---:|---:|---:|---:|")
+for name, config in CANDIDATES.items():
+    if args.only and args.only not in name:
+        continue
+    size = f"{config.image_size[0]}x{config.image_size[1]}"
+    train = make_synthetic_set(config, args.train, 0, f"data/synth/bench-{size}-{args.train}-s0")
+    val = make_synthetic_set(config, args.val, 1, f"data/synth/bench-{size}-{args.val}-s1")
+    with tempfile.TemporaryDirectory() as run:
+        train_recognizer(config, run, train, val, args.epochs, verbose=0)
+        recognizer = load_recognizer(os.path.join(run, "model"))
+    readings = recognizer.read(list(val[0]))
+    texts = [r.text for r in readings]
+    speed = evaluation.measure_speed(recognizer)
+    print(f"| {name} | {recognizer.model.count_params():,} | {char_accuracy(val[1], texts):.1%} | "
+          f"{plate_accuracy(val[1], texts):.1%} | {speed['plates_per_s']:,.0f} | {speed['ms_per_plate']:.2f} ms |",
+          flush=True)
