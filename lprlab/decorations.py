@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from lprlab.formats import Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateVariant
+from lprlab.formats import Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateVariant, Scenery
 
 FONTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "fonts"
 SUPERSAMPLE = 2
@@ -40,7 +40,7 @@ def plate_size_px(variant: PlateVariant, height_px: int) -> tuple[int, int]:
     return int(height_px), int(round(height_px * width_mm / height_mm))
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=2048)
 def plate_template(variant: PlateVariant, scheme: ColourScheme, captions: tuple[str, ...],
                    height_px: int) -> np.ndarray:
     """The plate without characters.
@@ -101,8 +101,26 @@ def _caption(decoration: Caption, draw, size, scheme, text) -> None:
             break
         font_size *= 0.92
         font = load_font(decoration.font, int(font_size))
+    if decoration.background is not None:
+        left, top, right, bottom = font.getbbox(text, anchor="mm")
+        cx, cy, pad = (x0 + x1) / 2, (y0 + y1) / 2, 0.15 * (y1 - y0)
+        draw.rounded_rectangle((cx + left - pad, cy + top - pad, cx + right + pad, cy + bottom + pad),
+                               radius=pad, fill=decoration.background)
     draw.text(((x0 + x1) / 2, (y0 + y1) / 2), text, font=font, anchor="mm",
               fill=decoration.colour or scheme.text)
+
+
+@draw_decoration.register
+def _scenery(decoration: Scenery, draw, size, scheme, text) -> None:
+    x0, y0, x1, y1 = _pixels(decoration.box, size)
+    steps = max(2, int(y1 - y0))
+    for i in range(steps):
+        t = i / (steps - 1)
+        colour = tuple(int(a + (b - a) * t) for a, b in zip(decoration.sky, decoration.horizon))
+        draw.line((x0, y0 + i, x1, y0 + i), fill=colour)
+    width, height = x1 - x0, y1 - y0
+    ridge = [(x0, y1)] + [(x0 + width * k / 8, y1 - height * (0.25 + 0.2 * ((k * 37) % 5) / 4)) for k in range(9)]
+    draw.polygon(ridge + [(x1, y1)], fill=decoration.hills)
 
 
 def _star(cx: float, cy: float, radius: float) -> list[tuple[float, float]]:

@@ -91,6 +91,17 @@ class Caption:
     choices: tuple[str, ...]
     colour: RGB | None = None  # None: the scheme's text colour
     font: str = "DejaVuSansCondensed-Bold.ttf"
+    background: RGB | None = None  # a filled box behind the text (registration stickers)
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenery:
+    """A landscape across `box`: a sky gradient from `sky` to `horizon` and hills in `hills`."""
+
+    box: Box
+    sky: RGB
+    horizon: RGB
+    hills: RGB
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,7 +135,7 @@ class Border:
     inset: float = 0.02
 
 
-Decoration = Band | Caption | EUStars | Flag | Bolts | Border
+Decoration = Band | Caption | Scenery | EUStars | Flag | Bolts | Border
 
 
 @dataclasses.dataclass(frozen=True)

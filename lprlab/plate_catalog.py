@@ -9,7 +9,7 @@ Fonts are free look-alikes of the official ones (FE-Schrift, DIN 1451, Mandatory
 from __future__ import annotations
 
 from lprlab.formats import (
-    LETTERS, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row,
+    LETTERS, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
 )
 
 DIN = "OSP-DIN.ttf"
@@ -148,6 +148,33 @@ def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], back
 
 
 VANITY = "A{5,8}"
+US_STATES = ("ALABAMA", "Alaska", "ARIZONA", "Arkansas", "California", "Colorado", "CONNECTICUT", "Delaware",
+             "FLORIDA", "GEORGIA", "Hawaii", "IDAHO", "Illinois", "INDIANA", "IOWA", "KANSAS", "Kentucky", "LOUISIANA",
+             "MAINE", "Maryland", "MASSACHUSETTS", "Michigan", "MINNESOTA", "MISSISSIPPI", "MISSOURI", "MONTANA",
+             "NEBRASKA", "NEVADA", "New Hampshire", "New Jersey", "New Mexico", "NEW YORK", "North Carolina",
+             "NORTH DAKOTA", "OHIO", "OKLAHOMA", "OREGON", "Pennsylvania", "Rhode Island", "South Carolina",
+             "SOUTH DAKOTA", "Tennessee", "TEXAS", "UTAH", "Vermont", "VIRGINIA", "Washington", "West Virginia",
+             "Wisconsin", "WYOMING")
+US_SLOGANS = ("", "Land of Lincoln", "First in Flight", "Live Free or Die", "Great Lakes", "The Natural State",
+              "Famous Potatoes", "Sweet Home", "Wild, Wonderful", "America's Dairyland", "Aloha State")
+US_STICKERS = (Caption((0.03, 0.05, 0.2, 0.2), ("JAN", "APR", "JUL", "OCT", "FEB", "DEC", ""), colour=(255, 255, 255),
+                       background=(40, 60, 150)),
+               Caption((0.8, 0.05, 0.97, 0.2), ("2009", "11", "2012", "05", ""), colour=(20, 20, 20),
+                       background=(250, 200, 40)))
+
+
+def _us_generic(name: str, scenery: Scenery | None, schemes) -> PlateVariant:
+    art = (scenery,) if scenery else ()
+    return PlateVariant(
+        name=name, size_mm=(305, 152), patterns=(VANITY, "NLLLDDD", "DDDLLL", "LLLDDD", "AAA·AAA", "DLLDDD"),
+        rows=(Row(top=0.25, bottom=0.78, left=0.05, right=0.95),), schemes=schemes, fonts=(ROBOTO, DEJAVU, BEBAS),
+        decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
+                     Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015)),
+        letters=_letters_without("IOQ"),
+    )
+
+
+US_DARK_TEXT = ((20, 35, 110), (150, 20, 30), (15, 15, 15), (0, 85, 50), (90, 30, 110))
 US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 5-8 characters", (
     _us("california", ("NLLLDDD", "NLLL·DDD", VANITY), ("California",), ("dmv.ca.gov", ""), WHITE, (25, 35, 120), (190, 30, 40)),
     _us("new_york", ("LLL-DDDD",), ("NEW YORK",), ("EMPIRE STATE", "THE EMPIRE STATE"), (246, 190, 60),
@@ -164,6 +191,13 @@ US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 5-8 
         rows=(Row(top=0.29, bottom=0.79, left=0.05, right=0.95),)),
     _us("arizona", ("LLLDDDD", "DDD·LLL", "NAA·AAA", VANITY), ("ARIZONA",), ("GRAND CANYON STATE",), (252, 236, 205),
         (110, 30, 30), (110, 30, 30), fonts=(BEBAS, DEJAVU)),
+    _us_generic("state_plain", None, tuple(ColourScheme(bg, text, text) for bg in (WHITE, (236, 240, 245),
+                                                                                   (250, 240, 200))
+                                           for text in US_DARK_TEXT)),
+    _us_generic("state_scenery", Scenery((0.0, 0.0, 1.0, 1.0), (150, 190, 235), (250, 250, 245), (200, 215, 190)),
+                tuple(ColourScheme(WHITE, text, text) for text in US_DARK_TEXT)),
+    _us_generic("state_sunset", Scenery((0.0, 0.0, 1.0, 1.0), (250, 215, 150), (255, 250, 235), (230, 190, 150)),
+                tuple(ColourScheme(WHITE, text, text) for text in US_DARK_TEXT)),
 ))
 
 
