@@ -18,11 +18,10 @@ from lprlab.recognition import load_recognizer  # noqa: E402
 from lprlab.train import make_synthetic_set, train_recognizer  # noqa: E402
 
 CANDIDATES = {
-    "stem + (32,64,128; 1,2,2), dense 256": RecognizerConfig(),
-    "stem + (32,64,128; 1,2,2), dense 1024": RecognizerConfig(dense_units=1024),
-    "stem + (32,64,128; 1,2,2), dense 1024, no dropout": RecognizerConfig(dense_units=1024, dropout=0.0),
-    "stem + (32,64,128; 1,1,1), dense 1024": RecognizerConfig(convs=(1, 1, 1), dense_units=1024),
-    "48x128, stem + (32,64,128; 1,2,2), dense 1024": RecognizerConfig(image_size=(48, 128), dense_units=1024),
+    "stem + (32,64,128; 1,2,2), attention head": RecognizerConfig(),
+    "stem + (32,64,128; 1,2,2), dense head 256": RecognizerConfig(slot_attention=False, dropout=0.3),
+    "stem + (32,64,128; 1,1,1), attention head": RecognizerConfig(convs=(1, 1, 1)),
+    "48x128, stem + (32,64,128; 1,2,2), attention head": RecognizerConfig(image_size=(48, 128)),
 }
 
 parser = argparse.ArgumentParser()

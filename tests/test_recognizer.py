@@ -149,3 +149,14 @@ def test_export_plates_writes_a_finetune_folder(tmp_path):
     assert [r["text"] for r in rows] == [crop.text] * 3
     images, texts = load_plate_folder(tmp_path, TINY)
     assert images.shape == (3, 16, 64, 3) and texts == [crop.text] * 3
+
+
+def test_every_custom_layer_is_registered_and_serialisable():
+    import lprlab.models.recognizer as module
+
+    custom = [obj for obj in vars(module).values() if isinstance(obj, type) and issubclass(obj, keras.layers.Layer)]
+    assert custom
+    for layer_class in custom:
+        assert keras.saving.get_registered_object(f"lprlab>{layer_class.__name__}") is layer_class
+    for layer in build_recognizer(TINY).layers:
+        assert type(layer).from_config(layer.get_config()).get_config() == layer.get_config()

@@ -15,7 +15,7 @@ import pathlib
 
 import keras
 import numpy as np
-from keras import layers
+from keras import layers, ops
 
 LATIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PAD = "_"
@@ -32,8 +32,12 @@ class RecognizerConfig:
         stem_filters: Filters of the stem, a 5x5 convolution with stride 2.
         filters: Filters per stage; each stage is `convs[i]` 3x3 convolutions and a 2x2 max-pool.
         convs: Convolutions per stage.
-        dense_units: Width of the shared dense layer.
+        dense_units: Width of the shared dense layer (dense head), or of the column features and slot
+            queries (attention head).
         dropout: Dropout rate before the slot softmaxes.
+        slot_attention: Read each slot with a learned query attending over the plate's columns
+            (parallel attention decoding, as in ViTSTR/PARSeq) instead of one dense layer over the
+            flattened features (Goodfellow et al. 2013). Both end in one softmax per slot.
         learning_rate: Adam learning rate.
         formats: Plate formats the model is trained on.
         seed: Training seed.
@@ -46,7 +50,8 @@ class RecognizerConfig:
     filters: tuple[int, ...] = (32, 64, 128)
     convs: tuple[int, ...] = (1, 2, 2)
     dense_units: int = 256
-    dropout: float = 0.3
+    dropout: float = 0.1
+    slot_attention: bool = True
     learning_rate: float = 1e-3
     formats: tuple[str, ...] = ("ar_mercosur", "ar_old", "br_mercosur", "br_old", "eu", "us")
     seed: int = 0
@@ -70,30 +75,82 @@ class RecognizerConfig:
         return len(self.alphabet) + 1
 
 
+@keras.saving.register_keras_serializable(package="lprlab")
+class SlotQueries(layers.Layer):
+    """Learned slot queries plus learned column positions for the attention head.
+
+    Call: column features (batch, columns, units) float32 → (queries (batch, slots, units),
+    columns with their position embedding added (batch, columns, units)). No training-only
+    behaviour.
+
+    Args:
+        slots: Number of character slots.
+        columns: Number of feature columns (the width of the last feature map).
+        units: Feature width.
+    """
+
+    def __init__(self, slots: int, columns: int, units: int, **kwargs):
+        super().__init__(**kwargs)
+        self.slots, self.columns, self.units = slots, columns, units
+
+    def build(self, input_shape):
+        self.queries = self.add_weight(name="queries", shape=(self.slots, self.units), initializer="random_normal")
+        self.positions = self.add_weight(name="positions", shape=(self.columns, self.units),
+                                         initializer="random_normal")
+
+    def call(self, columns):
+        batch = ops.shape(columns)[0]
+        queries = ops.broadcast_to(ops.expand_dims(self.queries, 0), (batch, self.slots, self.units))
+        return queries, columns + ops.cast(self.positions, columns.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "slots": self.slots, "columns": self.columns, "units": self.units}
+
+
 def build_recognizer(config: RecognizerConfig) -> keras.Model:
     """The recogniser network.
 
     Input: (batch, height, width, 3) float32 RGB in [0, 1]. Output: (batch, max_chars,
     num_classes) float32 softmax probabilities, one distribution per slot (the pad class last).
+    With `slot_attention` the last stage pools only the height, so the head sees width/8 columns.
     """
     inputs = keras.Input((*config.image_size, 3), name="rec_image")
     x = layers.Rescaling(2.0, offset=-1.0, name="rec_scale")(inputs)
     x = layers.Conv2D(config.stem_filters, 5, strides=2, padding="same", use_bias=False, name="rec_stem")(x)
     x = layers.BatchNormalization(name="rec_stem_bn")(x)
     x = layers.ReLU(name="rec_stem_relu")(x)
+    last = len(config.filters) - 1
     for stage, (filters, convs) in enumerate(zip(config.filters, config.convs)):
         for conv in range(convs):
             x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"rec_conv{stage}_{conv}")(x)
             x = layers.BatchNormalization(name=f"rec_bn{stage}_{conv}")(x)
             x = layers.ReLU(name=f"rec_relu{stage}_{conv}")(x)
-        x = layers.MaxPooling2D(2, name=f"rec_pool{stage}")(x)
+        pool = (2, 1) if config.slot_attention and stage == last else 2
+        x = layers.MaxPooling2D(pool, name=f"rec_pool{stage}")(x)
+    x = _attention_head(x, config) if config.slot_attention else _dense_head(x, config)
+    outputs = layers.Softmax(axis=-1, dtype="float32", name="rec_softmax")(x)
+    return keras.Model(inputs, outputs, name="recognizer")
+
+
+def _dense_head(x, config: RecognizerConfig):
     x = layers.Flatten(name="rec_flatten")(x)
     x = layers.Dense(config.dense_units, activation="relu", name="rec_dense")(x)
     x = layers.Dropout(config.dropout, name="rec_dropout")(x)
     x = layers.Dense(config.max_chars * config.num_classes, name="rec_slots")(x)
-    x = layers.Reshape((config.max_chars, config.num_classes), name="rec_reshape")(x)
-    outputs = layers.Softmax(axis=-1, dtype="float32", name="rec_softmax")(x)
-    return keras.Model(inputs, outputs, name="recognizer")
+    return layers.Reshape((config.max_chars, config.num_classes), name="rec_reshape")(x)
+
+
+def _attention_head(x, config: RecognizerConfig):
+    _, height, columns, channels = x.shape
+    x = layers.Permute((2, 1, 3), name="rec_columns_first")(x)
+    x = layers.Reshape((columns, height * channels), name="rec_columns")(x)
+    x = layers.Dense(config.dense_units, activation="relu", name="rec_column_dense")(x)
+    queries, keys = SlotQueries(config.max_chars, columns, config.dense_units, name="rec_slot_queries")(x)
+    attended = layers.MultiHeadAttention(4, config.dense_units // 4, name="rec_attention")(queries, keys)
+    x = layers.LayerNormalization(name="rec_norm")(queries + attended)
+    x = layers.Dense(config.dense_units, activation="relu", name="rec_slot_dense")(x)
+    x = layers.Dropout(config.dropout, name="rec_dropout")(x)
+    return layers.Dense(config.num_classes, name="rec_slots")(x)
 
 
 def encode_texts(texts, config: RecognizerConfig) -> np.ndarray:
