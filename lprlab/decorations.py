@@ -6,6 +6,7 @@ choices and plate height, so rendering a plate costs only the characters.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import pathlib
@@ -40,15 +41,13 @@ def plate_size_px(variant: PlateVariant, height_px: int) -> tuple[int, int]:
     return int(height_px), int(round(height_px * width_mm / height_mm))
 
 
-@functools.lru_cache(maxsize=2048)
-def plate_template(variant: PlateVariant, scheme: ColourScheme, captions: tuple[str, ...],
-                   height_px: int) -> np.ndarray:
-    """The plate without characters.
+@functools.lru_cache(maxsize=512)
+def plate_template(variant: PlateVariant, scheme: ColourScheme, height_px: int) -> np.ndarray:
+    """The plate without characters or captions (those change per plate; see `caption_stamp`).
 
     Args:
         variant: The design.
         scheme: Its colour scheme.
-        captions: One chosen text per `Caption` decoration, in order.
         height_px: Plate height in pixels.
 
     Returns:
@@ -58,13 +57,40 @@ def plate_template(variant: PlateVariant, scheme: ColourScheme, captions: tuple[
     size = (width * SUPERSAMPLE, height * SUPERSAMPLE)
     image = Image.new("RGB", size, scheme.background)
     draw = ImageDraw.Draw(image)
-    caption_texts = iter(captions)
     for decoration in variant.decorations:
-        text = next(caption_texts) if isinstance(decoration, Caption) else None
-        draw_decoration(decoration, draw, size, scheme, text)
+        if not isinstance(decoration, Caption):
+            draw_decoration(decoration, draw, size, scheme, None)
     array = cv2.resize(np.asarray(image), (width, height), interpolation=cv2.INTER_AREA)
     array.setflags(write=False)
     return array
+
+
+@functools.lru_cache(maxsize=4096)
+def caption_stamp(caption: Caption, text: str, text_colour: tuple[int, int, int],
+                  plate_size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """A caption rendered once, to blend onto plates of `plate_size` = (height, width) px.
+
+    Returns:
+        (colour (h, w, 3) float32 in [0, 255], coverage (h, w) float32 in [0, 1], x, y): the
+        caption's pixels and where their top-left corner goes on the plate.
+    """
+    height, width = plate_size
+    size = (width * SUPERSAMPLE, height * SUPERSAMPLE)
+    colour, coverage = Image.new("RGB", size, (0, 0, 0)), Image.new("RGB", size, (0, 0, 0))
+    draw_decoration(caption, ImageDraw.Draw(colour), size, ColourScheme(text_colour, text_colour), text)
+    white = (255, 255, 255)
+    mask_caption = dataclasses.replace(caption, colour=white, background=caption.background and white)
+    draw_decoration(mask_caption, ImageDraw.Draw(coverage), size, ColourScheme(white, white), text)
+    colour_array = cv2.resize(np.asarray(colour), (width, height), interpolation=cv2.INTER_AREA).astype(np.float32)
+    alpha = cv2.resize(np.asarray(coverage)[..., 0], (width, height), interpolation=cv2.INTER_AREA)
+    alpha = alpha.astype(np.float32) / 255
+    rows, cols = np.flatnonzero(alpha.max(axis=1) > 0), np.flatnonzero(alpha.max(axis=0) > 0)
+    if rows.size == 0:
+        return np.zeros((1, 1, 3), np.float32), np.zeros((1, 1), np.float32), 0, 0
+    y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    alpha = alpha[y0:y1, x0:x1]
+    colour_array = colour_array[y0:y1, x0:x1] / np.maximum(alpha, 1e-3)[..., None]  # drawn over black
+    return np.clip(colour_array, 0, 255), alpha, int(x0), int(y0)
 
 
 def _pixels(box, size) -> tuple[float, float, float, float]:

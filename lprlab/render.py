@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from lprlab.decorations import load_font, plate_size_px, plate_template
+from lprlab.decorations import caption_stamp, load_font, plate_size_px, plate_template
 from lprlab.formats import (
     DIGITS, Caption, PlateFormat, PlateVariant, match_text, parse_pattern, pattern_regex, random_text, validate_text,
 )
@@ -229,7 +229,12 @@ def render_plate(text: str, fmt: PlateFormat, rng: np.random.Generator, height_p
     plate_variant, pattern = matches[rng.integers(len(matches))]
     scheme, font_name, captions = _choose_look(plate_variant, rng)
     plate_h, plate_w = plate_size_px(plate_variant, height_px)
-    canvas = plate_template(plate_variant, scheme, captions, plate_h).astype(np.float32)
+    canvas = plate_template(plate_variant, scheme, plate_h).astype(np.float32)
+    for caption, caption_text in zip((d for d in plate_variant.decorations if isinstance(d, Caption)), captions):
+        if caption_text:
+            stamp, coverage, x, y = caption_stamp(caption, caption_text, scheme.text, (plate_h, plate_w))
+            region = canvas[y:y + stamp.shape[0], x:x + stamp.shape[1]]
+            region += (stamp - region) * coverage[..., None]
     groups = _pattern_groups(plate_variant, pattern, text)
     colour = np.asarray(scheme.text, np.float32)
     shadow = colour * 0.45 if rng.random() < 0.5 else None
