@@ -160,3 +160,29 @@ def test_every_custom_layer_is_registered_and_serialisable():
         assert keras.saving.get_registered_object(f"lprlab>{layer_class.__name__}") is layer_class
     for layer in build_recognizer(TINY).layers:
         assert type(layer).from_config(layer.get_config()).get_config() == layer.get_config()
+
+
+def test_killed_training_resumes_at_its_last_epoch(tmp_path, monkeypatch):
+    import csv
+
+    from lprlab import train
+
+    images = np.random.default_rng(0).integers(0, 255, (32, 16, 64, 3), dtype=np.uint8)
+    texts = ["ABC1D23"] * 32
+
+    class Killer(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt  # the machine goes away after the second epoch
+
+    real_callbacks = train.training_callbacks
+    monkeypatch.setattr(train, "training_callbacks", lambda run_dir: real_callbacks(run_dir) + [Killer()])
+    with pytest.raises(KeyboardInterrupt):
+        train.train_recognizer(TINY, tmp_path, (images, texts), (images[:8], texts[:8]), epochs=4, verbose=0)
+    assert (tmp_path / "last.keras").is_file() and not (tmp_path / "model.keras").exists()
+    monkeypatch.setattr(train, "training_callbacks", real_callbacks)
+    train.train_recognizer(TINY, tmp_path, (images, texts), (images[:8], texts[:8]), epochs=4, verbose=0)
+    with open(tmp_path / "log.csv") as handle:
+        epochs = [int(row["epoch"]) for row in csv.DictReader(handle)]
+    assert epochs == [0, 1, 2, 3]  # epochs 0-1 before the kill (the backup is taken at each epoch end), 2-3 after
+    assert (tmp_path / "model.keras").is_file()
