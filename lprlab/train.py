@@ -113,7 +113,7 @@ def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train
         model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                       metrics=[keras.metrics.SparseCategoricalAccuracy(name="char_acc")])
     history = model.fit(train_set, validation_data=val_set, epochs=epochs, callbacks=training_callbacks(run_dir),
-                        verbose=verbose)
+                        shuffle=False, verbose=verbose)  # train_set is shuffled by tf.data itself
     save_recognizer(model, config, run_dir / "model", {
         "training": {"samples": len(train[0]), "epochs": epochs, "batch_size": batch_size, "steps": steps},
     })
