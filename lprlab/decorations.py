@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from lprlab.formats import Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateVariant, Scenery
+from lprlab.formats import PlateVariant
+from lprlab.plate_parts import Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, Scenery
 
 FONTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "fonts"
 SUPERSAMPLE = 2
