@@ -140,7 +140,7 @@ def plot_history(log_csv: str, metrics=("loss", "char_acc")) -> plt.Figure:
     with open(log_csv, newline="") as handle:
         rows = list(csv.DictReader(handle))
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.2), squeeze=False)
-    epochs = [int(r["epoch"]) + 1 for r in rows]
+    epochs = [int(float(r["epoch"])) + 1 for r in rows]
     for ax, metric in zip(axes.flat, metrics):
         for prefix in ("", "val_"):
             if prefix + metric in rows[0]:
