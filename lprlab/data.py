@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from lprlab.datasets import DatasetSpec, make_sample, read_labels
+from lprlab.formats import resolve_formats
 
 
 def make_plate_batch(spec: DatasetSpec, batch_index: int, batch_size: int) -> tuple[np.ndarray, list[str]]:
@@ -56,12 +57,8 @@ def make_synthetic_dataset(formats: tuple[str, ...] | str = "all", image_size: t
     Raises:
         KeyError: unknown format or pipeline name.
     """
-    names = tuple(formats.split(",")) if isinstance(formats, str) and formats != "all" else formats
-    if names == "all":
-        from lprlab.formats import format_names  # noqa: PLC0415
-
-        names = format_names()
-    spec = DatasetSpec("plate", tuple(names), 1, seed, tuple(image_size), augment=augment)
+    names = tuple(f.name for f in resolve_formats(formats))
+    spec = DatasetSpec("plate", names, 1, seed, tuple(image_size), augment=augment)
     workers = os.cpu_count() if workers is None else workers
     height, width = image_size
 

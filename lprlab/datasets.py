@@ -89,6 +89,12 @@ def _corner_fields(corners) -> dict:
     return dict(zip(CORNER_COLUMNS, (f"{v:.2f}" for v in np.asarray(corners).reshape(-1))))
 
 
+def _plate_fields(plate) -> dict:
+    """Label columns of a placed plate: text, format, variant, box and corners."""
+    return {"text": plate.text, "format": plate.format, "variant": plate.variant,
+            **dict(zip("xywh", (f"{v:.2f}" for v in plate.box))), **_corner_fields(plate.corners)}
+
+
 def make_sample(spec: DatasetSpec, index: int) -> tuple[np.ndarray, list[dict]]:
     """Sample `index` of the dataset `spec`: its RGB uint8 image and its label rows (without file).
 
@@ -108,13 +114,10 @@ def make_sample(spec: DatasetSpec, index: int) -> tuple[np.ndarray, list[dict]]:
         row = {"presence": int(window.present), **base}
         if window.plate is not None:
             plate = window.plate
-            row.update(text=plate.text, format=plate.format, variant=plate.variant,
-                       **dict(zip("xywh", (f"{v:.2f}" for v in plate.box))), **_corner_fields(plate.corners))
+            row.update(_plate_fields(plate))
         return image, [row]
     scene = make_scene(formats, rng, spec.preset, photos)
-    rows = [{"text": p.text, "format": p.format, "variant": p.variant,
-             **dict(zip("xywh", (f"{v:.2f}" for v in p.box))), **_corner_fields(p.corners), **base}
-            for p in scene.plates]
+    rows = [{**_plate_fields(p), **base} for p in scene.plates]
     return scene.image, rows or [dict(base)]
 
 
