@@ -20,6 +20,7 @@ _EXPORTS = {
     "DatasetSpec": "datasets", "generate_dataset": "datasets", "read_labels": "datasets",
     "seed_everything": "seeding",
     "load_recognizer": "recognition",
+    "load_detector": "detection",
 }
 
 

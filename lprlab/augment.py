@@ -19,7 +19,7 @@ import albumentations as A  # noqa: E402
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-PIPELINE_NAMES = ("none", "geometry", "photometric", "degradation", "full")
+PIPELINE_NAMES = ("none", "geometry", "photometric", "degradation", "full", "scene")
 
 
 class PlateDownscale(A.ImageOnlyTransform):
@@ -99,6 +99,18 @@ def degradation(plate_height_px: tuple[float, float] = (10.0, 40.0), blur_sigma:
     ])
 
 
+def scene_degradation(blur_sigma: tuple[float, float] = (0.3, 1.2), noise_std: tuple[float, float] = (0.01, 0.05),
+                      jpeg_quality: tuple[int, int] = (30, 95)) -> A.Compose:
+    """Camera degradation of a whole scene or detector tile, leaving its geometry and scale alone:
+    Gaussian or motion blur (sigma px), sensor noise (std, fraction of range), JPEG (quality)."""
+    return A.Compose([
+        A.OneOf([A.GaussianBlur(blur_limit=0, sigma_limit=blur_sigma), A.MotionBlur(blur_limit=(3, 5))], p=0.4),
+        A.OneOf([A.GaussNoise(std_range=noise_std), A.ISONoise(color_shift=(0.01, 0.04), intensity=(0.1, 0.4))],
+                p=0.4),
+        A.ImageCompression(quality_range=jpeg_quality, p=0.5),
+    ])
+
+
 REFERENCE_HEIGHT_PX = 64  # the pipelines' pixel parameters are for crops this high
 
 
@@ -107,7 +119,8 @@ def make_pipeline(name: str, image_height: int = REFERENCE_HEIGHT_PX) -> A.Compo
 
     Args:
         name: One of ``none``, ``geometry``, ``photometric``, ``degradation``, ``full`` (all three,
-            in that order).
+            in that order), ``scene`` (photometric and scene degradation, no geometry: for detector
+            tiles, whose boxes must stay true).
         image_height: Height in pixels of the images it will see; blur sigmas and the motion-blur
             kernel are defined for 64-px crops and scale with it, so a 32-px crop is not blurred
             twice as hard (relative to its characters) as a 64-px one.
@@ -127,6 +140,8 @@ def make_pipeline(name: str, image_height: int = REFERENCE_HEIGHT_PX) -> A.Compo
         return degradation(**blur)
     if name == "full":
         return A.Compose([geometry(), photometric(), degradation(**blur)])
+    if name == "scene":
+        return A.Compose([photometric(), scene_degradation()])
     raise KeyError(f"unknown augmentation pipeline {name!r}; known: {', '.join(PIPELINE_NAMES)}")
 
 

@@ -65,6 +65,21 @@ def _train(args) -> None:
     print(args.out)
 
 
+def _train_detector(args) -> None:
+    from lprlab.formats import resolve_formats  # noqa: PLC0415
+    from lprlab.models.detector import DetectorConfig  # noqa: PLC0415
+    from lprlab.plate_catalog import LATIN_FORMATS  # noqa: PLC0415
+    from lprlab.train_detector import train_detector_synthetic  # noqa: PLC0415
+
+    names = LATIN_FORMATS if args.formats == "latin" else args.formats
+    formats = tuple(f.name for f in resolve_formats(names if isinstance(names, str) else ",".join(names)))
+    backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
+    config = DetectorConfig(formats=formats, seed=args.seed)
+    train_detector_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
+                             args.data_dir, backgrounds, verbose=2)
+    print(args.out)
+
+
 def _read(args) -> None:
     import json  # noqa: PLC0415
 
@@ -81,6 +96,21 @@ def _read(args) -> None:
             print(f"{path}\t{reading.text}\t{reading.confidence:.3f}")
 
 
+def _detect(args) -> None:
+    import json  # noqa: PLC0415
+
+    from lprlab.detection import detect_files, load_detector  # noqa: PLC0415
+
+    detector = load_detector(args.weights)
+    found = detect_files(detector, args.images, threshold=args.threshold, base_scale=args.base_scale)
+    for path, detections in zip(args.images, found):
+        boxes = [{"box": [round(v, 1) for v in d.box], "score": round(d.score, 4)} for d in detections]
+        if args.json:
+            print(json.dumps({"image": path, "boxes": boxes}))
+        else:
+            print(f"{path}\t{len(boxes)} plate(s)" + "".join(f"\t{b['box']} {b['score']:.3f}" for b in boxes))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `lprlab` command."""
     parser = argparse.ArgumentParser(prog="lprlab", description="licence plate lab")
@@ -89,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--format", required=True, help="format name(s), comma-separated, or 'all'")
     gen.add_argument("--count", type=int, required=True)
     gen.add_argument("--seed", type=int, required=True)
-    gen.add_argument("--kind", choices=("plate", "scene", "window"), default="plate")
+    gen.add_argument("--kind", choices=("plate", "scene", "window", "tile"), default="plate")
     gen.add_argument("--out", required=True)
     gen.add_argument("--size", type=_size, default=(64, 128), help="HEIGHTxWIDTH of plates and windows (px)")
     gen.add_argument("--preset", default="cctv", help="scene preset: cctv or parking")
@@ -111,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("--weights", help="weights path without suffix (default: weights/recognizer_latin)")
     read.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
     read.set_defaults(run=_read)
+    detect = commands.add_parser("detect", help="find plates in photos (PNG/JPEG)")
+    detect.add_argument("images", nargs="+", metavar="IMG")
+    detect.add_argument("--weights", help="weights path without suffix (default: weights/detector)")
+    detect.add_argument("--threshold", type=float, default=0.5, help="presence probability to keep a box")
+    detect.add_argument("--base-scale", type=float, default=1.0,
+                        help="first pyramid scale; 1.41 or 2 finds plates under ~32 px wide (slower)")
+    detect.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
+    detect.set_defaults(run=_detect)
     train = commands.add_parser("train", help="train a model").add_subparsers(dest="model", required=True)
     rec = train.add_parser("recognizer", help="train the plate recogniser on synthetic crops")
     rec.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")
@@ -126,6 +164,17 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--weights", help="weights to fine-tune (default: weights/recognizer_latin)")
     rec.add_argument("--holdout", type=float, default=0.5, help="share of DIR kept out of fine-tuning")
     rec.set_defaults(run=_train)
+    det = train.add_parser("detector", help="train the plate detector on synthetic scene tiles")
+    det.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")
+    det.add_argument("--formats", default="latin", help="latin, all, or comma-separated format names")
+    det.add_argument("--count", type=int, default=50_000, help="synthetic training tiles")
+    det.add_argument("--val-count", type=int, default=4_000)
+    det.add_argument("--epochs", type=int, default=12)
+    det.add_argument("--batch-size", type=int, default=64)
+    det.add_argument("--seed", type=int, default=0)
+    det.add_argument("--data-dir", default="data/synth", help="where the tile sets are written")
+    det.add_argument("--backgrounds", help="folder of real background photos (default: procedural only)")
+    det.set_defaults(run=_train_detector)
     return parser
 
 

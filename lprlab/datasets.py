@@ -29,14 +29,17 @@ from lprlab.backgrounds import PhotoBackgrounds
 from lprlab.crops import make_plate_crop
 from lprlab.formats import resolve_formats
 from lprlab.scene import get_preset, make_scene, make_window
+from lprlab.tiles import make_tile
 
 SHARD_SIZE = 128
-KINDS = ("plate", "scene", "window")
+KINDS = ("plate", "scene", "window", "tile")
 CORNER_COLUMNS = ("x1", "y1", "x2", "y2", "x3", "y3", "x4", "y4")
 COLUMNS = {
     "plate": ("file", "text", "format", "variant", *CORNER_COLUMNS, "seed", "index"),
     "scene": ("file", "text", "format", "variant", "x", "y", "w", "h", *CORNER_COLUMNS, "seed", "index"),
     "window": ("file", "text", "format", "variant", "presence", "x", "y", "w", "h", *CORNER_COLUMNS, "seed", "index"),
+    "tile": ("file", "text", "format", "variant", "x", "y", "w", "h", *CORNER_COLUMNS, "valid_h", "valid_w", "scale",
+             "seed", "index"),
 }
 
 
@@ -45,12 +48,13 @@ class DatasetSpec:
     """What a dataset holds; saved as ``dataset.json`` beside ``labels.csv``.
 
     Attributes:
-        kind: ``plate`` (recogniser crops), ``scene`` (photos with boxes) or ``window`` (presence
-            windows with positives and negatives, half each).
+        kind: ``plate`` (recogniser crops), ``scene`` (photos with boxes), ``window`` (presence
+            windows with positives and negatives, half each) or ``tile`` (detector training tiles,
+            `lprlab.tiles.make_tile`: scene crops at a pyramid scale, plate boxes in tile pixels).
         formats: Plate format names.
         count: Number of samples (scenes for ``scene``).
         seed: Dataset seed.
-        image_size: (height, width) px of plates and windows; scenes use the preset's size.
+        image_size: (height, width) px of plates, windows and tiles; scenes use the preset's size.
         preset: Scene preset (``cctv`` or ``parking``), for ``scene``.
         augment: Augmentation pipeline name applied to plates and windows.
         backgrounds: Folder of background photos, or None for procedural backgrounds.
@@ -116,6 +120,11 @@ def make_sample(spec: DatasetSpec, index: int) -> tuple[np.ndarray, list[dict]]:
             plate = window.plate
             row.update(_plate_fields(plate))
         return image, [row]
+    if spec.kind == "tile":
+        tile = make_tile(formats, rng, spec.image_size, photos=photos)
+        image = augment(tile.image, pipeline, rng) if spec.augment != "none" else tile.image
+        extra = {"valid_h": tile.valid[0], "valid_w": tile.valid[1], "scale": f"{tile.scale:.5f}", **base}
+        return image, [{**_plate_fields(p), **extra} for p in tile.plates] or [extra]
     scene = make_scene(formats, rng, spec.preset, photos)
     rows = [{**_plate_fields(p), **base} for p in scene.plates]
     return scene.image, rows or [dict(base)]

@@ -79,3 +79,94 @@ def measure_speed(recognizer, batch_size: int = 256, repeats: int = 5) -> dict[s
         recognizer.read([one])
         times.append(time.perf_counter() - start)
     return {"plates_per_s": per_second, "ms_per_plate": 1000 * float(np.median(times))}
+
+
+@dataclasses.dataclass
+class PhotoSet:
+    """Photos to search: `images` (list of (H, W, 3) uint8 RGB), `boxes` (list of (n, 4) float32
+    true plate boxes (x, y, w, h) px), `texts` (list of tuples of true texts) and `names`."""
+
+    name: str
+    images: list
+    boxes: list
+    texts: list
+    names: list
+
+
+def synthetic_scene_set(formats, count: int = 200, presets=("cctv", "parking"), photos=None) -> PhotoSet:
+    """The fixed synthetic detection test set: `count` scenes, scene i from
+    ``default_rng([TEST_SEED, i])`` with preset ``presets[i % len(presets)]``; procedural
+    backgrounds unless `photos` (a `PhotoBackgrounds`) is given."""
+    from lprlab.scene import make_scene  # noqa: PLC0415
+
+    fmts = resolve_formats(formats)
+    images, boxes, texts, names = [], [], [], []
+    for i in range(count):
+        preset = presets[i % len(presets)]
+        scene = make_scene(fmts, np.random.default_rng([TEST_SEED, i]), preset, photos)
+        images.append(scene.image)
+        boxes.append(np.array([p.box for p in scene.plates], np.float32).reshape(-1, 4))
+        texts.append(tuple(p.text for p in scene.plates))
+        names.append(f"{preset}-{i:04d}")
+    return PhotoSet("synthetic", images, boxes, texts, names)
+
+
+def real_photo_sets(root=None, regions=("br", "eu", "us")) -> list[PhotoSet]:
+    """The real end-to-end photos of openalpr-dev, one `PhotoSet` per region. Raises
+    FileNotFoundError when the data is absent."""
+    from lprlab.real import load_openalpr_photos  # noqa: PLC0415
+
+    sets = []
+    for region in regions:
+        photos = load_openalpr_photos(root, region)
+        sets.append(PhotoSet(region, [p.image for p in photos], [p.boxes for p in photos],
+                             [p.texts for p in photos], [p.source for p in photos]))
+    return sets
+
+
+def evaluate_detector(detector, photo_set: PhotoSet, iou_threshold: float = 0.5, threshold: float = 0.5,
+                      **detect_options) -> tuple[dict, list]:
+    """Runs `detector` over `photo_set` and scores it.
+
+    AP comes from all detections down to a score of 0.05; precision, recall and false positives
+    per image from those scoring >= `threshold` (NMS keeps the same boxes either way).
+
+    Returns:
+        (scores: {"precision", "recall", "ap", "fp_per_image", "truths", "detections", "images",
+        "seconds_per_image"}, detections per image (those >= `threshold`)).
+    """
+    from lprlab.metrics import detection_scores  # noqa: PLC0415
+
+    found, elapsed = [], 0.0
+    for image in photo_set.images:
+        start = time.perf_counter()
+        found.append(detector.detect(image, threshold=0.05, **detect_options))
+        elapsed += time.perf_counter() - start
+
+    def triples(minimum):
+        for truths, dets in zip(photo_set.boxes, found):
+            dets = [d for d in dets if d.score >= minimum]
+            yield truths, np.array([d.box for d in dets], np.float32).reshape(-1, 4), [d.score for d in dets]
+
+    scores = detection_scores(triples(threshold), iou_threshold)
+    scores["ap"] = detection_scores(triples(0.0), iou_threshold)["ap"]
+    scores["seconds_per_image"] = elapsed / max(len(photo_set.images), 1)
+    return scores, [[d for d in dets if d.score >= threshold] for dets in found]
+
+
+def measure_detector_speed(detector, sizes=((720, 1280), (1080, 1920)), repeats: int = 5) -> dict[str, float]:
+    """Milliseconds per image (median of `repeats`) for the full pyramid search on a procedural
+    scene of each (height, width) size; keys like ``"ms_1280x720"``."""
+    from lprlab.backgrounds import procedural_background  # noqa: PLC0415
+
+    figures = {}
+    for height, width in sizes:
+        image = procedural_background(np.random.default_rng(0), (height, width))
+        detector.detect(image)
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            detector.detect(image)
+            times.append(time.perf_counter() - start)
+        figures[f"ms_{width}x{height}"] = 1000 * float(np.median(times))
+    return figures

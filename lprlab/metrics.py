@@ -72,3 +72,88 @@ def _check(truths, predictions) -> None:
     if len(truths) != len(predictions) or not len(truths):
         raise ValueError(f"need equally many truths and predictions, at least one: got {len(truths)} and "
                          f"{len(predictions)}")
+
+
+def iou_matrix(boxes_a, boxes_b) -> np.ndarray:
+    """Intersection over union of every pair of boxes.
+
+    Args:
+        boxes_a: (n, 4) boxes (x, y, w, h) in pixels.
+        boxes_b: (m, 4) boxes (x, y, w, h) in pixels.
+
+    Returns:
+        (n, m) float64 IoU in [0, 1]; zero-area boxes give 0.
+    """
+    a = np.asarray(boxes_a, np.float64).reshape(-1, 4)
+    b = np.asarray(boxes_b, np.float64).reshape(-1, 4)
+    ax1, ay1 = a[:, 0] + a[:, 2], a[:, 1] + a[:, 3]
+    bx1, by1 = b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
+    iw = np.clip(np.minimum(ax1[:, None], bx1[None]) - np.maximum(a[:, None, 0], b[None, :, 0]), 0, None)
+    ih = np.clip(np.minimum(ay1[:, None], by1[None]) - np.maximum(a[:, None, 1], b[None, :, 1]), 0, None)
+    inter = iw * ih
+    union = (a[:, 2] * a[:, 3])[:, None] + (b[:, 2] * b[:, 3])[None] - inter
+    return np.where(union > 0, inter / np.where(union > 0, union, 1.0), 0.0)
+
+
+def match_detections(truths, detections, scores, iou_threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy matching of one image's detections to its true boxes, best score first (PASCAL VOC).
+
+    Args:
+        truths: (n, 4) true boxes (x, y, w, h) px.
+        detections: (m, 4) detected boxes (x, y, w, h) px.
+        scores: (m,) detection scores.
+        iou_threshold: A detection matches an unmatched truth with IoU >= this.
+
+    Returns:
+        ((m,) bool: detection i is a true positive, (n,) int: index of the detection matched to
+        truth j, or -1).
+    """
+    truths = np.asarray(truths, np.float64).reshape(-1, 4)
+    detections = np.asarray(detections, np.float64).reshape(-1, 4)
+    order = np.argsort(-np.asarray(scores, np.float64), kind="stable")
+    ious = iou_matrix(detections, truths)
+    hit = np.zeros(len(detections), bool)
+    matched = np.full(len(truths), -1)
+    for i in order:
+        if not len(truths):
+            break
+        candidates = np.where(matched < 0, ious[i], -1.0)
+        j = int(np.argmax(candidates))
+        if candidates[j] >= iou_threshold:
+            hit[i], matched[j] = True, i
+    return hit, matched
+
+
+def detection_scores(images, iou_threshold: float = 0.5) -> dict[str, float]:
+    """Precision, recall, false positives per image and average precision over a set of images.
+
+    AP is the area under the precision-recall curve with precision made monotone (all-point
+    interpolation of PASCAL VOC 2010+, Everingham et al.); precision, recall and false positives
+    count the detections as given (already thresholded).
+
+    Args:
+        images: Iterable of (truth boxes (n, 4), detected boxes (m, 4), scores (m,)), boxes (x, y, w, h) px.
+        iou_threshold: IoU for a detection to count as finding a truth.
+
+    Returns:
+        {"precision", "recall", "ap", "fp_per_image", "truths", "detections", "images"}.
+    """
+    all_scores, all_hits, truths_count, count = [], [], 0, 0
+    for truths, detections, scores in images:
+        hit, _ = match_detections(truths, detections, scores, iou_threshold)
+        all_scores.append(np.asarray(scores, np.float64).reshape(-1))
+        all_hits.append(hit)
+        truths_count += len(np.asarray(truths).reshape(-1, 4))
+        count += 1
+    scores = np.concatenate(all_scores) if all_scores else np.zeros(0)
+    hits = np.concatenate(all_hits) if all_hits else np.zeros(0, bool)
+    order = np.argsort(-scores, kind="stable")
+    tp = np.cumsum(hits[order])
+    fp = np.cumsum(~hits[order])
+    recall_curve = tp / max(truths_count, 1)
+    precision_curve = tp / np.maximum(tp + fp, 1)
+    envelope = np.maximum.accumulate(precision_curve[::-1])[::-1] if len(order) else np.zeros(0)
+    recall_steps = np.diff(np.concatenate([[0.0], recall_curve]))
+    return {"precision": float(hits.sum() / max(len(hits), 1)), "recall": float(hits.sum() / max(truths_count, 1)),
+            "ap": float(np.sum(recall_steps * envelope)), "fp_per_image": float((~hits).sum() / max(count, 1)),
+            "truths": truths_count, "detections": int(len(hits)), "images": count}

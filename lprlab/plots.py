@@ -149,3 +149,32 @@ def plot_history(log_csv: str, metrics=("loss", "char_acc")) -> plt.Figure:
         ax.legend()
     fig.tight_layout()
     return fig
+
+
+def plot_detections(images, truths=None, detections=None, titles=None, columns: int = 3,
+                    size: float = 4.0) -> plt.Figure:
+    """Photos with true boxes (green, dashed) and detections (red, with scores).
+
+    Args:
+        images: (H, W, 3) uint8 RGB images.
+        truths: Per image, (n, 4) true boxes (x, y, w, h) px, or None.
+        detections: Per image, a list of `lprlab.models.detector.Detection`, or None.
+        titles: Per image, a title.
+    """
+    rows = max(1, int(np.ceil(len(images) / columns)))
+    figure, axes = plt.subplots(rows, columns, figsize=(size * columns, size * 0.62 * rows), squeeze=False)
+    for ax in axes.flat:
+        _off(ax)
+    for i, image in enumerate(images):
+        ax = axes.flat[i]
+        ax.imshow(image)
+        for x, y, w, h in (truths[i] if truths is not None else []):
+            ax.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor="lime", linestyle="--", linewidth=1.2))
+        for d in (detections[i] if detections is not None else []):
+            x, y, w, h = d.box
+            ax.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor="red", linewidth=1.2))
+            ax.text(x, y - 3, f"{d.score:.2f}", color="red", fontsize=7, va="bottom")
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=8)
+    figure.tight_layout()
+    return figure

@@ -48,23 +48,49 @@ def load_openalpr_crops(root=None, region: str = "us") -> list[RealPlate]:
             for name, _, text, *_ in rows]
 
 
-def load_openalpr_endtoend(root=None, region: str = "us", margin: float = 0.05) -> list[RealPlate]:
-    """Crops cut around the ground-truth boxes of ``endtoend/<region>/`` (one ``.txt`` per photo:
-    ``file x y w h PLATE``), widened by `margin` of the box size on each side."""
+@dataclasses.dataclass(frozen=True)
+class RealPhoto:
+    """A real photo with its plates: `image` (H, W, 3) uint8 RGB, `boxes` (n, 4) float32 (x, y, w, h)
+    pixels, their `texts`, the `region` and the `source` file."""
+
+    image: np.ndarray
+    boxes: np.ndarray
+    texts: tuple[str, ...]
+    region: str
+    source: str
+
+
+def load_openalpr_photos(root=None, region: str = "us") -> list[RealPhoto]:
+    """The photos of ``endtoend/<region>/`` with their ground truth (one ``.txt`` per photo, a line
+    per plate: ``file x y w h PLATE``), in file-name order."""
     folder = openalpr_root(root) / "endtoend" / region
-    plates = []
+    photos = []
     for label in sorted(folder.glob("*.txt")):
+        boxes, texts, name = [], [], label.with_suffix(".jpg").name
         for line in label.read_text(encoding="utf-8").splitlines():
             fields = line.split()
             if len(fields) < 6:
                 continue
-            name, (x, y, w, h), text = fields[0], (int(v) for v in fields[1:5]), fields[5]
-            # The photo is the .jpg beside the .txt; one upstream label names it .png.
-            photo = read_image(folder / name if (folder / name).is_file() else label.with_suffix(".jpg"))
+            name = fields[0]
+            boxes.append([float(v) for v in fields[1:5]])
+            texts.append(fields[5].upper())
+        # The photo is the .jpg beside the .txt; one upstream label names it .png.
+        path = folder / name if (folder / name).is_file() else label.with_suffix(".jpg")
+        photos.append(RealPhoto(read_image(path), np.array(boxes, np.float32).reshape(-1, 4), tuple(texts), region,
+                                str(path)))
+    return photos
+
+
+def load_openalpr_endtoend(root=None, region: str = "us", margin: float = 0.05) -> list[RealPlate]:
+    """Crops cut around the ground-truth boxes of ``endtoend/<region>/`` (see `load_openalpr_photos`),
+    widened by `margin` of the box size on each side."""
+    plates = []
+    for photo in load_openalpr_photos(root, region):
+        for (x, y, w, h), text in zip(photo.boxes.astype(int), photo.texts):
             dx, dy = int(round(margin * w)), int(round(margin * h))
             x0, y0 = max(0, x - dx), max(0, y - dy)
-            crop = photo[y0:min(photo.shape[0], y + h + dy), x0:min(photo.shape[1], x + w + dx)]
-            plates.append(RealPlate(crop, text.upper(), region, str(folder / name)))
+            crop = photo.image[y0:min(photo.image.shape[0], y + h + dy), x0:min(photo.image.shape[1], x + w + dx)]
+            plates.append(RealPlate(crop, text, region, photo.source))
     return plates
 
 

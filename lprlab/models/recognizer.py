@@ -17,6 +17,8 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from lprlab.models.io import config_from_dict, load_with_metadata, save_with_metadata
+
 LATIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PAD = "_"
 
@@ -223,25 +225,12 @@ def save_recognizer(model: keras.Model, config: RecognizerConfig, path: str | os
     Returns:
         The path of the ``.keras`` file.
     """
-    path = pathlib.Path(path).with_suffix("")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    keras_path, json_path = path.with_suffix(".keras"), path.with_suffix(".json")
-    temporary = path.with_name(f".{path.name}.tmp.keras")
-    model.save(temporary)
-    os.replace(temporary, keras_path)
-    info = {"model": "recognizer", "config": dataclasses.asdict(config),
-            "saved": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), **(metadata or {})}
-    temporary_json = path.with_name(f".{path.name}.tmp.json")
-    temporary_json.write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary_json, json_path)
-    return keras_path
+    return save_with_metadata(model, "recognizer", config, path, metadata)
 
 
 def load_config(info: dict) -> RecognizerConfig:
     """A `RecognizerConfig` from its saved dict (JSON lists back to tuples)."""
-    fields = {f.name for f in dataclasses.fields(RecognizerConfig)}
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in info.items() if k in fields}
-    return RecognizerConfig(**values)
+    return config_from_dict(RecognizerConfig, info)
 
 
 def load_recognizer(path: str | os.PathLike) -> tuple[keras.Model, RecognizerConfig, dict]:
@@ -255,16 +244,8 @@ def load_recognizer(path: str | os.PathLike) -> tuple[keras.Model, RecognizerCon
         ValueError: the metadata does not describe a recogniser, or the model's input or output
             shape disagrees with the metadata's image size, max_chars or alphabet.
     """
-    path = pathlib.Path(path).with_suffix("")
-    keras_path, json_path = path.with_suffix(".keras"), path.with_suffix(".json")
-    for required in (keras_path, json_path):
-        if not required.is_file():
-            raise FileNotFoundError(f"recogniser weights need {str(required)!r}, which is missing")
-    info = json.loads(json_path.read_text(encoding="utf-8"))
-    if info.get("model") != "recognizer" or "config" not in info:
-        raise ValueError(f"{str(json_path)!r} does not describe recogniser weights")
+    model, info, keras_path = load_with_metadata(path, "recognizer", "recogniser weights")
     config = load_config(info["config"])
-    model = keras.saving.load_model(keras_path)
     expected_in = (None, *config.image_size, 3)
     expected_out = (None, config.max_chars, config.num_classes)
     if tuple(model.input_shape) != expected_in or tuple(model.output_shape) != expected_out:

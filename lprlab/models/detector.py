@@ -1,0 +1,287 @@
+"""The plate detector: a presence classifier slid over an image pyramid, fully convolutionally.
+
+After deep-anpr (seed 003, Earl 2016): a small CNN says whether a window holds a plate (presence),
+and regresses the plate's box inside the window. Its dense layers are convolutions and it has no
+padding, so the same weights that classify one (32, 64) window give, on a whole image, one answer
+per window position every `stride` pixels, in a single pass. The image is searched at pyramid
+levels sqrt(2) apart (`pyramid_scales`); windows above a threshold become pixel boxes, merged with
+non-maximum suppression (`tf.image.non_max_suppression`). Training tiles and labels:
+`lprlab.tiles` (the presence rule, and why its size band is [0.5, 0.75]).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import pathlib
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers, ops
+
+from lprlab.models.io import config_from_dict, load_with_metadata, save_with_metadata
+from lprlab.tiles import resize_level
+
+
+@dataclasses.dataclass(frozen=True)
+class DetectorConfig:
+    """Detector hyper-parameters; saved in the weights' JSON metadata.
+
+    Attributes:
+        window: (height, width) px of the window the presence classifier sees.
+        filters: Filters per stage; a stage is a 3x3 valid convolution and a 2x2 max-pool, so the
+            stride between windows is ``2 ** len(filters)`` px.
+        head_units: Width of the window's dense layer (a convolution as large as the window's
+            feature map).
+        dropout: Dropout before the outputs, in training.
+        box_weight: Weight of the box-regression loss against the presence loss.
+        positive_weight: Weight of present windows in the presence loss (they are ~2% of windows).
+        learning_rate: Adam learning rate (cosine decay over the run).
+        formats: Plate formats trained on.
+        tile: (height, width) px of the training tiles.
+        seed: Training seed.
+    """
+
+    window: tuple[int, int] = (32, 64)
+    filters: tuple[int, ...] = (16, 32, 64)
+    head_units: int = 96
+    dropout: float = 0.1
+    box_weight: float = 5.0
+    positive_weight: float = 4.0
+    learning_rate: float = 2e-3
+    formats: tuple[str, ...] = ("ar_mercosur", "ar_old", "br_mercosur", "br_old", "eu", "us")
+    tile: tuple[int, int] = (96, 160)
+    seed: int = 0
+
+    @property
+    def stride(self) -> int:
+        """Pixels between neighbouring windows."""
+        return 2 ** len(self.filters)
+
+
+def build_detector(config: DetectorConfig = DetectorConfig()) -> keras.Model:
+    """The fully-convolutional presence network.
+
+    Input: (batch, height, width, 3) float32 RGB in [0, 1], any height >= window height and width >=
+    window width. Output: (batch, rows, cols, 5) float32, one vector per window at (row * stride,
+    col * stride): a presence logit, then the plate box relative to the window (x / window_w,
+    y / window_h, w / window_w, h / window_h). On exactly one window, rows = cols = 1.
+    """
+    inputs = keras.Input((None, None, 3), name="image")
+    x = inputs
+    for i, filters in enumerate(config.filters):
+        x = layers.Conv2D(filters, 3, activation="relu", name=f"conv{i + 1}")(x)
+        x = layers.MaxPooling2D(2, name=f"pool{i + 1}")(x)
+    probe = keras.Model(inputs, x)
+    kernel = probe.compute_output_shape((1, *config.window, 3))[1:3]
+    if min(kernel) < 1:
+        raise ValueError(f"window {config.window} is too small for {len(config.filters)} stages")
+    x = layers.Conv2D(config.head_units, kernel, activation="relu", name="window_dense")(x)
+    x = layers.Dropout(config.dropout)(x)
+    outputs = layers.Conv2D(5, 1, name="presence_and_box", dtype="float32")(x)
+    return keras.Model(inputs, outputs, name="plate_detector")
+
+
+def detector_loss(config: DetectorConfig):
+    """Loss over a grid of windows: y_true (batch, rows, cols, 5) as made by
+    `lprlab.tiles.presence_grid` (label 1/0/-1, box); binary cross-entropy on presence (label -1
+    left out, present windows weighted `positive_weight`) plus `box_weight` times the smooth-L1
+    box error on present windows."""
+
+    def loss(y_true, y_pred):
+        y_pred = ops.cast(y_pred, "float32")
+        label = y_true[..., 0]
+        known = ops.cast(label >= 0, "float32")
+        present = ops.cast(label > 0.5, "float32")
+        bce = _bce_logits(present, y_pred[..., 0])
+        weight = known * (1.0 + (config.positive_weight - 1.0) * present)
+        presence = ops.sum(bce * weight) / ops.maximum(ops.sum(weight), 1.0)
+        error = ops.abs(y_true[..., 1:] - y_pred[..., 1:])
+        smooth = ops.where(error < 0.05, 0.5 * error ** 2 / 0.05, error - 0.025)
+        box = ops.sum(ops.sum(smooth, axis=-1) * present) / ops.maximum(ops.sum(present), 1.0)
+        return presence + config.box_weight * box
+
+    return loss
+
+
+def _bce_logits(labels, logits):
+    """Element-wise binary cross-entropy of `logits` against 0/1 `labels` (numerically stable)."""
+    return ops.maximum(logits, 0.0) - logits * labels + ops.log1p(ops.exp(-ops.abs(logits)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Detection:
+    """A detected plate: `box` (x, y, w, h) float pixels of the input image, `score` presence
+    probability in [0, 1], `scale` the pyramid scale it was found at."""
+
+    box: tuple[float, float, float, float]
+    score: float
+    scale: float
+
+
+def pyramid_scales(image_size: tuple[int, int], window: tuple[int, int], base_scale: float = 1.0,
+                   max_side: int = 4096, min_scale: float = 0.0) -> list[float]:
+    """Scales of the image pyramid: ``base_scale / sqrt(2) ** k`` while the resized image still
+    holds a window, starting no larger than what keeps the longest side <= `max_side` px.
+
+    Args:
+        image_size: (height, width) px.
+        window: (height, width) px of the detector's window.
+        base_scale: The first scale; above 1 enlarges the image to find plates smaller than the
+            window's band (slower).
+        max_side: Longest side, in pixels, of the largest level.
+        min_scale: Stop before scales below this (skips plates larger than the image needs).
+
+    Returns:
+        Scales, largest first; empty when even the first level is smaller than the window.
+    """
+    height, width = image_size
+    scale = min(base_scale, max_side / max(height, width))
+    scales = []
+    while round(height * scale) >= window[0] and round(width * scale) >= window[1] and scale >= min_scale:
+        scales.append(scale)
+        scale /= math.sqrt(2.0)
+    return scales
+
+
+def grid_to_boxes(grid: np.ndarray, level_size: tuple[int, int], image_size: tuple[int, int],
+                  config: DetectorConfig, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Windows of one pyramid level above `threshold`, as boxes in pixels of the input image.
+
+    Args:
+        grid: (rows, cols, 5) raw network output for the level.
+        level_size: (height, width) px of the resized level image.
+        image_size: (height, width) px of the input image.
+        config: The detector's config (window and stride).
+        threshold: Presence probability a window must reach.
+
+    Returns:
+        ((n, 4) float32 boxes (x, y, w, h) px, (n,) float32 scores).
+    """
+    scores = 1.0 / (1.0 + np.exp(-grid[..., 0].astype(np.float64)))
+    rows, cols = np.nonzero(scores >= threshold)
+    wh, ww = config.window
+    sy, sx = level_size[0] / image_size[0], level_size[1] / image_size[1]
+    rel = grid[rows, cols, 1:]
+    boxes = np.stack([(cols * config.stride + rel[:, 0] * ww) / sx, (rows * config.stride + rel[:, 1] * wh) / sy,
+                      np.maximum(rel[:, 2], 0.0) * ww / sx, np.maximum(rel[:, 3], 0.0) * wh / sy], axis=1)
+    return boxes.astype(np.float32).reshape(-1, 4), scores[rows, cols].astype(np.float32)
+
+
+def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou_threshold: float = 0.3,
+                        max_detections: int = 50) -> np.ndarray:
+    """Indices of the boxes kept by `tf.image.non_max_suppression`, best first.
+
+    Args:
+        boxes: (n, 4) float32 (x, y, w, h) px.
+        scores: (n,) float32.
+        iou_threshold: Boxes overlapping a better one by more than this IoU are dropped.
+        max_detections: At most this many are kept.
+    """
+    if len(boxes) == 0:
+        return np.zeros((0,), np.int64)
+    corners = np.stack([boxes[:, 1], boxes[:, 0], boxes[:, 1] + boxes[:, 3], boxes[:, 0] + boxes[:, 2]], axis=1)
+    keep = tf.image.non_max_suppression(corners, scores, max_detections, iou_threshold=iou_threshold)
+    return keep.numpy()
+
+
+class Detector:
+    """A loaded plate detector.
+
+    Args:
+        model: The Keras model of `build_detector`.
+        config: Its `DetectorConfig`.
+        info: The weights' JSON metadata.
+    """
+
+    def __init__(self, model: keras.Model, config: DetectorConfig, info: dict | None = None):
+        self.model, self.config, self.info = model, config, info or {}
+        self._forward = tf.function(lambda x: model(x, training=False), reduce_retracing=True,
+                                    input_signature=[tf.TensorSpec((None, None, None, 3), tf.float32)])
+
+    def presence_grid(self, image: np.ndarray) -> np.ndarray:
+        """The raw output on one image level: (H, W, 3) uint8 RGB in, (rows, cols, 5) float32 out
+        (presence logit and relative box per window; see `build_detector`)."""
+        batch = tf.convert_to_tensor(image[None].astype(np.float32) / 255.0)
+        return self._forward(batch)[0].numpy()
+
+    def detect(self, image: np.ndarray, threshold: float = 0.5, iou_threshold: float = 0.3,
+               base_scale: float = 1.0, max_side: int = 4096, max_detections: int = 50) -> list[Detection]:
+        """Finds the plates in a photo.
+
+        Args:
+            image: (H, W, 3) uint8 RGB, any size; an image smaller than the window gives [].
+            threshold: Presence probability a window must reach.
+            iou_threshold: NMS overlap above which the weaker of two boxes is dropped.
+            base_scale: First pyramid scale (above 1 to find plates under ~32 px wide).
+            max_side: Longest side of the largest pyramid level, px (bounds time and memory on
+                very large images; their smallest plates are then missed).
+            max_detections: At most this many boxes.
+
+        Returns:
+            Detections, best score first; boxes in pixels of `image`.
+
+        Raises:
+            ValueError: `image` is not (H, W, 3) uint8 with H, W >= 1.
+        """
+        image = _check_image(image)
+        height, width = image.shape[:2]
+        all_boxes, all_scores, all_scales = [], [], []
+        for scale in pyramid_scales((height, width), self.config.window, base_scale, max_side):
+            level = resize_level(image, scale)
+            grid = self.presence_grid(level)
+            boxes, scores = grid_to_boxes(grid, level.shape[:2], (height, width), self.config, threshold)
+            all_boxes.append(boxes)
+            all_scores.append(scores)
+            all_scales.append(np.full(len(scores), scale, np.float32))
+        if not all_boxes:
+            return []
+        boxes, scores, scales = (np.concatenate(a) for a in (all_boxes, all_scores, all_scales))
+        keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
+        return [Detection(_clip_box(boxes[i], width, height), float(scores[i]), float(scales[i])) for i in keep]
+
+
+def _clip_box(box, width: int, height: int) -> tuple[float, float, float, float]:
+    x0, y0 = max(0.0, float(box[0])), max(0.0, float(box[1]))
+    x1, y1 = min(float(width), float(box[0] + box[2])), min(float(height), float(box[1] + box[3]))
+    return (x0, y0, max(0.0, x1 - x0), max(0.0, y1 - y0))
+
+
+def _check_image(image) -> np.ndarray:
+    image = np.asarray(image)
+    if image.ndim != 3 or image.shape[2] != 3 or image.shape[0] < 1 or image.shape[1] < 1:
+        raise ValueError(f"image must be (H, W, 3) RGB with H, W >= 1, got shape {image.shape}")
+    if image.dtype != np.uint8:
+        raise ValueError(f"image must be uint8 RGB in [0, 255], got dtype {image.dtype}")
+    return image
+
+
+def save_detector(model: keras.Model, config: DetectorConfig, path: str | os.PathLike,
+                  metadata: dict | None = None) -> pathlib.Path:
+    """Saves ``<path>.keras`` and ``<path>.json`` (config, date, `metadata`), atomically.
+
+    Returns:
+        The path of the ``.keras`` file.
+    """
+    return save_with_metadata(model, "detector", config, path, metadata)
+
+
+def load_detector_weights(path: str | os.PathLike) -> Detector:
+    """Loads detector weights and checks them against their metadata.
+
+    Raises:
+        FileNotFoundError: ``<path>.keras`` or ``<path>.json`` is missing.
+        ValueError: the metadata does not describe a detector, or the model does not map one
+            window of the metadata's size to one (1, 1, 5) output.
+    """
+    model, info, keras_path = load_with_metadata(path, "detector", "detector weights")
+    config = config_from_dict(DetectorConfig, info["config"])
+    try:
+        out = tuple(model.compute_output_shape((1, *config.window, 3)))
+    except Exception as error:  # noqa: BLE001 -- any failure here means the two disagree
+        raise ValueError(f"weights {str(keras_path)!r} do not fit their metadata: {error}") from None
+    if tuple(model.input_shape[1:]) != (None, None, 3) or out != (1, 1, 1, 5):
+        raise ValueError(f"weights {str(keras_path)!r} do not fit their metadata: a {config.window} window "
+                         f"gives {out}, expected (1, 1, 1, 5)")
+    return Detector(model, config, info)

@@ -1,0 +1,153 @@
+"""Training the plate detector on synthetic tiles (`lprlab train detector`).
+
+Tiles (`lprlab.tiles.make_tile`) are generated once into ``data_dir`` (sharded, resumable), loaded
+into memory with their window labels (`lprlab.tiles.presence_grid`), and the presence network is
+trained with the shared callbacks of `lprlab.train`: a checkpoint every epoch, BackupAndRestore (a
+killed run resumes at its last epoch), CSV and TensorBoard logs.
+"""
+from __future__ import annotations
+
+import collections
+import csv
+import dataclasses
+import json
+import os
+import pathlib
+
+import keras
+import numpy as np
+import tensorflow as tf
+from tqdm import tqdm
+
+from lprlab.datasets import DatasetSpec, generate_dataset, read_labels
+from lprlab.images import read_image
+from lprlab.models.detector import DetectorConfig, build_detector, detector_loss, load_detector_weights, save_detector
+from lprlab.tiles import grid_shape, presence_grid
+from lprlab.train import make_strategy, training_callbacks
+
+
+def load_tiles(folder: str | os.PathLike, config: DetectorConfig, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A tile dataset folder (``lprlab generate --kind tile``) with its window labels.
+
+    Returns:
+        ((n, tile_h, tile_w, 3) uint8 RGB, (n, rows, cols, 5) float32 targets of `presence_grid`).
+
+    Raises:
+        FileNotFoundError, ValueError: missing labels.csv or images, unreadable images, or tiles
+            whose size is not the config's tile size.
+    """
+    folder = pathlib.Path(folder)
+    by_file: dict[str, list[dict]] = collections.OrderedDict()
+    for row in read_labels(folder):
+        by_file.setdefault(row["file"], []).append(row)
+    grid = grid_shape(config.tile, config.window, config.stride)
+    images = np.empty((len(by_file), *config.tile, 3), np.uint8)
+    targets = np.empty((len(by_file), *grid, 5), np.float32)
+    for i, (name, rows) in enumerate(tqdm(by_file.items(), desc="load tiles", unit="tile", disable=not progress)):
+        image = read_image(folder / name)
+        if image.shape[:2] != tuple(config.tile):
+            raise ValueError(f"tile {name!r} is {image.shape[:2]}, expected {config.tile}")
+        images[i] = image
+        boxes = np.array([[float(r[k]) for k in "xywh"] for r in rows if r.get("x")], np.float32).reshape(-1, 4)
+        valid = (int(rows[0]["valid_h"]), int(rows[0]["valid_w"]))
+        targets[i] = presence_grid(boxes, grid, config.window, config.stride, valid)
+    return images, targets
+
+
+def make_tile_set(config: DetectorConfig, count: int, seed: int, folder: str | os.PathLike,
+                  backgrounds: str | None = None, workers: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Generates (or completes) `count` tiles for `config` in `folder` and loads them with labels."""
+    spec = DatasetSpec("tile", tuple(config.formats), count, seed, tuple(config.tile), augment="scene",
+                       backgrounds=backgrounds)
+    generate_dataset(folder, spec, workers=workers or os.cpu_count() or 1)
+    return load_tiles(folder, config)
+
+
+def present_recall(y_true, y_pred):
+    present = tf.cast(y_true[..., 0] > 0.5, tf.float32)
+    hit = tf.cast(y_pred[..., 0] > 0.0, tf.float32) * present
+    return tf.reduce_sum(hit) / tf.maximum(tf.reduce_sum(present), 1.0)
+
+
+def absent_false_rate(y_true, y_pred):
+    absent = tf.cast(tf.equal(y_true[..., 0], 0.0), tf.float32)
+    fired = tf.cast(y_pred[..., 0] > 0.0, tf.float32) * absent
+    return tf.reduce_sum(fired) / tf.maximum(tf.reduce_sum(absent), 1.0)
+
+
+def train_detector(config: DetectorConfig, run_dir: str | os.PathLike, train: tuple[np.ndarray, np.ndarray],
+                   validation: tuple[np.ndarray, np.ndarray], epochs: int = 12, batch_size: int = 64,
+                   verbose: int | str = "auto") -> keras.callbacks.History:
+    """Trains the detector on tiles; resumes from ``run_dir/backup`` if a previous run was cut.
+
+    Args:
+        config: The model; its `learning_rate` and `seed` are used.
+        run_dir: Run folder (created); the result is ``run_dir/model.keras`` + ``model.json``.
+        train: (tiles (n, tile_h, tile_w, 3) uint8, targets (n, rows, cols, 5) float32) from `load_tiles`.
+        validation: The same, for validation.
+        epochs: Epochs over `train`; cosine learning-rate decay to 1% over them.
+        batch_size: Tiles per step.
+        verbose: Keras verbosity.
+
+    Returns:
+        The Keras `History` (loss, present_recall: share of present windows scored > 0.5,
+        absent_false_rate: share of absent windows scored > 0.5).
+    """
+    run_dir = pathlib.Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.json").write_text(json.dumps(dataclasses.asdict(config), indent=1))
+    keras.utils.set_random_seed(config.seed)
+
+    def dataset(images, targets, shuffle):
+        data = tf.data.Dataset.from_tensor_slices((images, targets))
+        if shuffle:
+            data = data.shuffle(min(len(images), 50_000), seed=config.seed, reshuffle_each_iteration=True)
+        data = data.batch(batch_size).map(lambda x, y: (tf.cast(x, tf.float32) / 255.0, y),
+                                          num_parallel_calls=tf.data.AUTOTUNE)
+        return data.prefetch(tf.data.AUTOTUNE)
+
+    steps = epochs * int(np.ceil(len(train[0]) / batch_size))
+    with make_strategy().scope():
+        model = build_detector(config)
+        schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.01)
+        model.compile(optimizer=keras.optimizers.Adam(schedule), loss=detector_loss(config),
+                      metrics=[present_recall, absent_false_rate])
+    history = model.fit(dataset(*train, True), validation_data=dataset(*validation, False), epochs=epochs,
+                        callbacks=training_callbacks(run_dir), shuffle=False, verbose=verbose)
+    save_detector(model, config, run_dir / "model", {
+        "training": {"tiles": len(train[0]), "epochs": epochs, "batch_size": batch_size, "steps": steps},
+    })
+    return history
+
+
+def train_detector_synthetic(config: DetectorConfig, run_dir: str | os.PathLike, count: int = 60_000,
+                             val_count: int = 4_000, epochs: int = 12, batch_size: int = 64,
+                             data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
+                             verbose: int | str = "auto") -> keras.callbacks.History:
+    """Generates (or reuses) train and validation tiles, then trains. The sets live in
+    ``data_dir/detector-<tile>-<count>-s<seed>[-photos]``; validation uses seed ``config.seed + 1``.
+
+    Args:
+        backgrounds: Folder of real background photos (for example ``../shared/backgrounds``), or
+            None for procedural backgrounds only.
+    """
+    tag = f"{config.tile[0]}x{config.tile[1]}" + ("-photos" if backgrounds else "")
+    data_dir = pathlib.Path(data_dir)
+    train = make_tile_set(config, count, config.seed, data_dir / f"detector-{tag}-{count}-s{config.seed}", backgrounds)
+    validation = make_tile_set(config, val_count, config.seed + 1,
+                               data_dir / f"detector-{tag}-{val_count}-s{config.seed + 1}", backgrounds)
+    return train_detector(config, run_dir, train, validation, epochs, batch_size, verbose=verbose)
+
+
+def export_detector(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,
+                    data: str = "") -> pathlib.Path:
+    """Copies ``run_dir/model`` to ``<destination>.keras`` + ``.json``, adding the per-epoch
+    training log, a description of the training `data` and measured `figures`."""
+    run_dir = pathlib.Path(run_dir)
+    detector = load_detector_weights(run_dir / "model")
+    with open(run_dir / "log.csv", newline="") as handle:
+        history = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+    extra = {k: v for k, v in detector.info.items() if k not in ("model", "config", "saved")}
+    extra.update(history=history, data=data or extra.get("data", ""),
+                 figures={**extra.get("figures", {}), **(figures or {})})
+    return save_detector(detector.model, detector.config, destination, extra)

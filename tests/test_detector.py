@@ -1,0 +1,200 @@
+"""The detector: presence rule, window grid, mapping back to pixels, NMS, save/load, a short
+training that learns, and images of every size."""
+import json
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lprlab.datasets import DatasetSpec, make_sample
+from lprlab.formats import resolve_formats
+from lprlab.metrics import detection_scores, iou_matrix, match_detections
+from lprlab.tiles import PRESENCE_RANGE, grid_shape, make_tile, presence_grid, presence_label
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def test_presence_rule_cases():
+    window = (32, 64)
+    assert presence_label((10, 8, 40, 10), window) == 1  # 0.625 of the width, wholly inside
+    assert presence_label((10, 8, 20, 5), window) == 0  # far too small
+    assert presence_label((0, 0, 63, 31), window) == 0  # too large (0.98)
+    assert presence_label((40, 8, 40, 10), window) == 0  # cut off by the right edge by 16 px
+    assert presence_label((26, 8, 40, 10), window) == -1  # cut by 2 px: too close to call
+    assert presence_label((10, 8, 30, 8), window) == -1  # 0.47: just under the band
+
+
+def test_presence_grid_marks_exactly_the_windows_holding_the_plate():
+    box = np.float32([[30, 20, 40, 16]])  # relative size 0.625
+    grid = presence_grid(box, grid_shape((96, 160)))
+    assert grid.shape == (9, 13, 5)
+    for i in range(9):
+        for j in range(13):
+            inside = 8 * j <= 30 and 30 + 40 <= 8 * j + 64 and 8 * i <= 20 and 20 + 16 <= 8 * i + 32
+            assert (grid[i, j, 0] == 1) == inside
+            if inside:  # the box target is the plate relative to that window
+                np.testing.assert_allclose(grid[i, j, 1:], [(30 - 8 * j) / 64, (20 - 8 * i) / 32, 40 / 64, 0.5])
+    grid = presence_grid(box, grid_shape((96, 160)), valid=(60, 160))
+    assert (grid[4:, :, 0] == -1).all()  # windows reaching past the image are left out
+
+
+def test_tiles_are_deterministic_and_hold_positives():
+    spec = DatasetSpec("tile", ("eu", "us"), 20, 3, (96, 160), augment="scene")
+    first = [make_sample(spec, i) for i in range(20)]
+    again = [make_sample(spec, i) for i in range(20)]
+    assert all(np.array_equal(a[0], b[0]) and a[1] == b[1] for a, b in zip(first, again))
+    positives = 0
+    for image, rows in first:
+        assert image.shape == (96, 160, 3) and image.dtype == np.uint8
+        boxes = np.float32([[float(r[k]) for k in "xywh"] for r in rows if r.get("x")]).reshape(-1, 4)
+        positives += int((presence_grid(boxes, grid_shape((96, 160)))[..., 0] == 1).any())
+    assert positives >= 5
+
+
+def test_make_tile_puts_plates_in_tile_pixels(rng):
+    tile = make_tile(resolve_formats("eu"), rng)
+    for plate in tile.plates:
+        x0, y0 = plate.corners.min(axis=0)
+        np.testing.assert_allclose(plate.box[:2], (x0, y0), atol=1e-3)
+    assert 0 < tile.valid[0] <= 96 and 0 < tile.valid[1] <= 160
+
+
+tf = pytest.importorskip("tensorflow")
+from lprlab.models.detector import (  # noqa: E402
+    Detector, DetectorConfig, build_detector, grid_to_boxes, load_detector_weights, non_max_suppression,
+    pyramid_scales, save_detector)
+
+
+@pytest.fixture(scope="module")
+def detector():
+    import keras
+    keras.utils.set_random_seed(0)
+    config = DetectorConfig()
+    return Detector(build_detector(config), config)
+
+
+def test_whole_image_output_equals_the_window_classifier(detector):
+    image = np.random.default_rng(0).integers(0, 256, (72, 136, 3), dtype=np.uint8)
+    grid = detector.presence_grid(image)
+    assert grid.shape == (6, 10, 5)
+    for i, j in ((0, 0), (2, 3), (5, 9)):
+        window = image[8 * i:8 * i + 32, 8 * j:8 * j + 64]
+        np.testing.assert_allclose(detector.presence_grid(window)[0, 0], grid[i, j], atol=1e-4)
+
+
+def test_a_window_box_maps_back_to_image_pixels():
+    config = DetectorConfig()
+    grid = np.full((4, 6, 5), -10.0, np.float32)
+    grid[2, 3] = [5.0, 0.25, 0.25, 0.5, 0.5]  # window at (x=24, y=16) in a level half the image's size
+    boxes, scores = grid_to_boxes(grid, (100, 150), (200, 300), config, 0.5)
+    assert len(boxes) == 1 and scores[0] > 0.99
+    np.testing.assert_allclose(boxes[0], [(24 + 16) * 2, (16 + 8) * 2, 32 * 2, 16 * 2], rtol=1e-5)
+
+
+def test_pyramid_scales():
+    scales = pyramid_scales((720, 1280), (32, 64))
+    assert scales[0] == 1.0 and np.allclose(np.diff(np.log(scales)), -0.5 * np.log(2))
+    last, beyond = scales[-1], scales[-1] / 2 ** 0.5
+    assert round(720 * last) >= 32 and round(1280 * last) >= 64
+    assert round(720 * beyond) < 32 or round(1280 * beyond) < 64
+    assert pyramid_scales((10, 10), (32, 64)) == []
+    assert max(6000, 8000) * pyramid_scales((6000, 8000), (32, 64), max_side=2048)[0] <= 2048 + 1e-6
+
+
+def test_nms_merges_duplicates():
+    boxes = np.float32([[10, 10, 50, 20], [12, 11, 50, 20], [200, 50, 40, 20], [11, 9, 48, 21]])
+    keep = non_max_suppression(boxes, np.float32([0.9, 0.95, 0.8, 0.7]), iou_threshold=0.3)
+    assert sorted(keep.tolist()) == [1, 2]
+
+
+def test_images_of_every_size(detector):
+    with pytest.raises(ValueError, match="H, W >= 1"):
+        detector.detect(np.zeros((0, 0, 3), np.uint8))
+    with pytest.raises(ValueError, match="uint8"):
+        detector.detect(np.zeros((64, 64, 3), np.float32))
+    assert detector.detect(np.zeros((10, 20, 3), np.uint8)) == []
+    big = np.zeros((3000, 5000, 3), np.uint8)
+    result = detector.detect(big, max_side=1024)
+    assert isinstance(result, list)
+
+
+def test_save_load_round_trip_and_mismatch(detector, tmp_path):
+    save_detector(detector.model, detector.config, tmp_path / "det")
+    loaded = load_detector_weights(tmp_path / "det")
+    image = np.random.default_rng(1).integers(0, 256, (64, 128, 3), dtype=np.uint8)
+    np.testing.assert_allclose(loaded.presence_grid(image), detector.presence_grid(image), atol=1e-6)
+    info = json.loads((tmp_path / "det.json").read_text())
+    info["config"]["window"] = [48, 96]
+    (tmp_path / "det.json").write_text(json.dumps(info))
+    with pytest.raises(ValueError, match="do not fit"):
+        load_detector_weights(tmp_path / "det")
+    info["model"] = "recognizer"
+    (tmp_path / "det.json").write_text(json.dumps(info))
+    with pytest.raises(ValueError, match="does not describe"):
+        load_detector_weights(tmp_path / "det")
+    with pytest.raises(FileNotFoundError):
+        load_detector_weights(tmp_path / "missing")
+
+
+def test_detection_metrics():
+    truths = np.float32([[0, 0, 10, 10], [100, 100, 20, 10]])
+    np.testing.assert_allclose(iou_matrix(truths, [[5, 0, 10, 10]]), [[50 / 150], [0]])
+    hit, matched = match_detections(truths, [[0, 0, 10, 10], [1, 0, 10, 10], [300, 300, 5, 5]], [0.9, 0.8, 0.7])
+    assert hit.tolist() == [True, False, False] and matched.tolist() == [0, -1]
+    scores = detection_scores([(truths, np.float32([[0, 0, 10, 10], [100, 100, 20, 10]]), [0.9, 0.8]),
+                               (np.zeros((0, 4)), np.float32([[5, 5, 5, 5]]), [0.95])])
+    assert scores["recall"] == 1.0 and scores["fp_per_image"] == 0.5
+    assert scores["precision"] == pytest.approx(2 / 3)
+    assert scores["ap"] == pytest.approx(2 / 3)  # the false positive ranks first: precision 2/3 at every recall
+    scores = detection_scores([(truths, np.float32([[0, 0, 10, 10], [100, 100, 20, 10]]), [0.9, 0.8]),
+                               (np.zeros((0, 4)), np.float32([[5, 5, 5, 5]]), [0.1])])
+    assert scores["ap"] == pytest.approx(1.0)  # ranked last, after full recall: no area lost
+
+
+@pytest.mark.slow
+def test_brief_training_finds_a_plate(tmp_path):
+    from lprlab.scene import ScenePreset, make_scene
+    from lprlab.train_detector import train_detector_synthetic
+
+    config = DetectorConfig(formats=("eu",), seed=0)
+    history = train_detector_synthetic(config, tmp_path / "run", count=2048, val_count=128, epochs=5,
+                                       data_dir=tmp_path / "data", verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    detector = load_detector_weights(tmp_path / "run" / "model")
+    easy = ScenePreset("easy", image_size=(240, 320), plate_height_px=(18, 22), yaw_deg=(-5, 5), pitch_deg=(0, 5),
+                       roll_deg=(-2, 2), plates=(1, 1), negative_fraction=0.0)
+    found = 0
+    for seed in range(10):
+        scene = make_scene(resolve_formats("eu"), np.random.default_rng([99, seed]), easy)
+        detections = detector.detect(scene.image, threshold=0.3)
+        truth = np.float32([scene.plates[0].box])
+        found += bool(detections) and iou_matrix(truth, [detections[0].box])[0, 0] >= 0.4
+    assert found >= 7
+
+
+def test_cli_detect_json(tmp_path):
+    weights = ROOT / "weights" / "detector.keras"
+    if not weights.is_file():
+        pytest.skip("no shipped detector weights")
+    from lprlab.datasets import encode_image
+    from lprlab.scene import make_scene
+
+    scene = make_scene(resolve_formats("eu"), np.random.default_rng(5), "parking")
+    path = tmp_path / "scene.png"
+    path.write_bytes(encode_image(scene.image, ".png"))
+    out = subprocess.run([sys.executable, "-m", "lprlab.cli", "detect", str(path), "--json"],
+                         capture_output=True, text=True, check=True)
+    record = json.loads(out.stdout.strip().splitlines()[-1])
+    assert record["image"] == str(path) and isinstance(record["boxes"], list)
+    for item in record["boxes"]:
+        assert len(item["box"]) == 4 and 0 <= item["score"] <= 1
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not an image")
+    out = subprocess.run([sys.executable, "-m", "lprlab.cli", "detect", str(bad)], capture_output=True, text=True)
+    assert out.returncode == 2 and "not a readable image" in out.stderr
+
+
+def test_presence_range_is_wider_than_the_pyramid_step():
+    assert PRESENCE_RANGE[1] / PRESENCE_RANGE[0] > 2 ** 0.5
