@@ -178,3 +178,50 @@ def plot_detections(images, truths=None, detections=None, titles=None, columns: 
             ax.set_title(titles[i], fontsize=8)
     figure.tight_layout()
     return figure
+
+
+def plot_tiles(tiles, grids, window=(32, 64), stride: int = 8, columns: int = 4, size: float = 2.4) -> plt.Figure:
+    """Detector training tiles with their plates (green) and the windows labelled present (thin
+    orange outlines; see `lprlab.tiles.presence_grid`), titled with the count of present and
+    ignored windows.
+
+    Args:
+        tiles: `lprlab.tiles.Tile` objects.
+        grids: Per tile, its (rows, cols, 5) label grid.
+    """
+    rows = max(1, int(np.ceil(len(tiles) / columns)))
+    figure, axes = plt.subplots(rows, columns, figsize=(size * columns, size * 0.7 * rows), squeeze=False)
+    for ax in axes.flat:
+        _off(ax)
+    for ax, tile, grid in zip(axes.flat, tiles, grids):
+        ax.imshow(tile.image)
+        for plate in tile.plates:
+            x, y, w, h = plate.box
+            ax.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor="lime", linewidth=1.2))
+        for i, j in np.argwhere(grid[..., 0] == 1):
+            ax.add_patch(Rectangle((j * stride, i * stride), window[1], window[0], fill=False, edgecolor="orange",
+                                   linewidth=0.6))
+        ax.set_title(f"scale {tile.scale:.2f}: {int((grid[..., 0] == 1).sum())} present, "
+                     f"{int((grid[..., 0] == -1).sum())} ignored", fontsize=7)
+    figure.tight_layout()
+    return figure
+
+
+def plot_presence_levels(image: np.ndarray, detector, levels: int = 4) -> plt.Figure:
+    """The image and the presence probability map of its first pyramid levels (one value per
+    window, drawn over the window's centre), to see where and at which scale plates fire."""
+    from lprlab.models.detector import pyramid_scales  # noqa: PLC0415
+    from lprlab.tiles import resize_level  # noqa: PLC0415
+
+    scales = pyramid_scales(image.shape[:2], detector.config.window)[:levels]
+    figure, axes = plt.subplots(1, len(scales) + 1, figsize=(3.2 * (len(scales) + 1), 2.4), squeeze=False)
+    axes[0, 0].imshow(image)
+    axes[0, 0].set_title("image", fontsize=8)
+    for ax, scale in zip(axes[0, 1:], scales):
+        grid = detector.presence_grid(resize_level(image, scale))
+        ax.imshow(1 / (1 + np.exp(-grid[..., 0])), vmin=0, vmax=1, cmap="magma")
+        ax.set_title(f"presence at scale {scale:.2f}", fontsize=8)
+    for ax in axes.flat:
+        _off(ax)
+    figure.tight_layout()
+    return figure

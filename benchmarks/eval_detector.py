@@ -1,0 +1,54 @@
+"""Every detector figure of the README: the seeded synthetic scene test set (precision, recall and
+AP at IoU 0.5, per preset), the real openalpr-dev photos per region (recall at IoU >= 0.4,
+openalpr's criterion, and false positives per image), and time per image at 1280x720 and 1920x1080.
+
+    .venv/bin/python benchmarks/eval_detector.py [--weights weights/detector] [--base-scale 1.0] [--json OUT]
+"""
+import argparse
+import json
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from lprlab import evaluation  # noqa: E402
+from lprlab.detection import load_detector  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--weights", default="weights/detector")
+parser.add_argument("--count", type=int, default=200, help="synthetic test scenes (half cctv, half parking)")
+parser.add_argument("--threshold", type=float, default=0.5)
+parser.add_argument("--base-scale", type=float, default=1.0)
+parser.add_argument("--json", help="write the figures here")
+args = parser.parse_args()
+detector = load_detector(args.weights)
+options = {"base_scale": args.base_scale}
+figures = {}
+print(f"weights {args.weights}, threshold {args.threshold}, base scale {args.base_scale}")
+print("| set | images | plates | precision | recall | AP | FP/image | s/image |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+
+
+def show(name, scores):
+    figures[name] = scores
+    print(f"| {name} | {scores['images']} | {scores['truths']} | {scores['precision']:.3f} | {scores['recall']:.3f} | "
+          f"{scores['ap']:.3f} | {scores['fp_per_image']:.2f} | {scores['seconds_per_image']:.3f} |", flush=True)
+
+
+for preset in ("cctv", "parking"):
+    photo_set = evaluation.synthetic_scene_set(detector.config.formats, args.count // 2, presets=(preset,))
+    show(f"synthetic {preset} (IoU 0.5)", evaluation.evaluate_detector(detector, photo_set, 0.5, args.threshold,
+                                                                      **options)[0])
+try:
+    real_sets = evaluation.real_photo_sets()
+except FileNotFoundError as error:
+    real_sets = []
+    print(error)
+for photo_set in real_sets:
+    show(f"real {photo_set.name} (IoU 0.4)", evaluation.evaluate_detector(detector, photo_set, 0.4, args.threshold,
+                                                                         **options)[0])
+speed = evaluation.measure_detector_speed(detector)
+figures["speed"] = speed
+print("speed: " + ", ".join(f"{k[3:]} {v:.0f} ms ({1000 / v:.1f} images/s)" for k, v in speed.items()))
+if args.json:
+    with open(args.json, "w") as handle:
+        json.dump(figures, handle, indent=1)
