@@ -111,6 +111,70 @@ def _detect(args) -> None:
             print(f"{path}\t{len(boxes)} plate(s)" + "".join(f"\t{b['box']} {b['score']:.3f}" for b in boxes))
 
 
+def _alpr(args) -> None:
+    import json  # noqa: PLC0415
+    import pathlib  # noqa: PLC0415
+
+    from lprlab.images import read_image  # noqa: PLC0415
+    from lprlab.pipeline import ALPR, annotate  # noqa: PLC0415
+
+    images = [read_image(path) for path in args.images]  # every input checked before any output
+    watchlist = None
+    if args.watchlist:
+        from lprlab.watchlist import Watchlist  # noqa: PLC0415
+
+        watchlist = Watchlist(args.watchlist)
+    detector = recognizer = None
+    if args.detector_weights:
+        from lprlab.detection import load_detector  # noqa: PLC0415
+
+        detector = load_detector(args.detector_weights)
+    if args.weights:
+        from lprlab.recognition import load_recognizer  # noqa: PLC0415
+
+        recognizer = load_recognizer(args.weights)
+    alpr = ALPR(detector, recognizer, region=args.region, watchlist=watchlist, threshold=args.threshold)
+    if args.annotate:
+        pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
+    for path, image in zip(args.images, images):
+        results = alpr.read(image)
+        if args.annotate:
+            from lprlab.datasets import atomic_write, encode_image  # noqa: PLC0415
+
+            target = pathlib.Path(args.annotate) / (pathlib.Path(path).stem + ".jpg")
+            atomic_write(target, encode_image(annotate(image, results), ".jpg"))
+        if args.json:
+            print(json.dumps({"image": path, "plates": [r.as_json(args.alternatives) for r in results]},
+                             ensure_ascii=False))
+        else:
+            print(f"{path}\t" + "\t".join(f"{r.text} {r.confidence:.2f} {[round(v) for v in r.box]}"
+                                           + (f" WATCHLIST {r.watchlist['plate']}" if r.watchlist else "")
+                                           for r in results))
+
+
+def _watchlist(args) -> None:
+    from lprlab.watchlist import Watchlist  # noqa: PLC0415
+
+    if args.action in ("add", "remove", "lookup") and not args.plate:
+        raise ValueError(f"watchlist {args.action} needs a PLATE")
+    if args.action == "import" and not args.csv:
+        raise ValueError("watchlist import needs --csv FILE")
+    with Watchlist(args.db) as watchlist:
+        if args.action == "add":
+            entry = watchlist.add(args.plate, args.label, args.note)
+            print(f"added {entry.plate} to {args.db}")
+        elif args.action == "import":
+            print(f"imported {watchlist.import_csv(args.csv)} plate(s) into {args.db}")
+        elif args.action == "remove":
+            print(("removed " if watchlist.remove(args.plate) else "not listed: ") + args.plate)
+        elif args.action == "lookup":
+            match = watchlist.lookup(args.plate, args.max_distance)
+            print(f"{match.entry.plate}\t{match.entry.label}\tdistance {match.distance:g}" if match else "no match")
+        else:
+            for entry in watchlist.entries():
+                print(f"{entry.plate}\t{entry.label}\t{entry.note}\t{entry.added}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `lprlab` command."""
     parser = argparse.ArgumentParser(prog="lprlab", description="licence plate lab")
@@ -149,6 +213,26 @@ def build_parser() -> argparse.ArgumentParser:
                         help="first pyramid scale; 1.41 or 2 finds plates under ~32 px wide (slower)")
     detect.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
     detect.set_defaults(run=_detect)
+    alpr = commands.add_parser("alpr", help="find and read the plates of photos (PNG/JPEG)")
+    alpr.add_argument("images", nargs="+", metavar="IMG")
+    alpr.add_argument("--region", help="post-process for a region's formats: br, eu, us, ar, mercosur, jp, kr, cn")
+    alpr.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
+    alpr.add_argument("--alternatives", action="store_true", help="add the top-N alternatives to the JSON")
+    alpr.add_argument("--annotate", metavar="DIR", help="write each image with boxes and texts drawn into DIR")
+    alpr.add_argument("--watchlist", metavar="DB", help="check plates against this watch-list (SQLite)")
+    alpr.add_argument("--threshold", type=float, default=0.5, help="detector presence probability")
+    alpr.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin)")
+    alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
+    alpr.set_defaults(run=_alpr)
+    watch = commands.add_parser("watchlist", help="the plate watch-list (SQLite)")
+    watch.add_argument("action", choices=("add", "import", "list", "remove", "lookup"))
+    watch.add_argument("plate", nargs="?", help="plate text (add, remove, lookup)")
+    watch.add_argument("--csv", help="CSV with a 'plate' column and optional 'label', 'note' (import)")
+    watch.add_argument("--label", default="", help="why the plate is watched (add)")
+    watch.add_argument("--note", default="")
+    watch.add_argument("--max-distance", type=float, default=1.0, help="lookup tolerance (OCR-weighted edits)")
+    watch.add_argument("--db", default="data/watchlist.sqlite", help="the watch-list file")
+    watch.set_defaults(run=_watchlist)
     train = commands.add_parser("train", help="train a model").add_subparsers(dest="model", required=True)
     rec = train.add_parser("recognizer", help="train the plate recogniser on synthetic crops")
     rec.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

@@ -1,0 +1,164 @@
+"""The end-to-end reader: detect → crop with a margin → enhance small plates → read → fit to the
+region's formats → check the watch-list.
+
+    alpr = lprlab.ALPR(region="br")
+    for plate in alpr.read(image):
+        print(plate.box, plate.text, plate.confidence)
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import numpy as np
+
+from lprlab.images import read_image
+from lprlab.postprocess import postprocess, region_formats
+
+
+@dataclasses.dataclass(frozen=True)
+class PlateResult:
+    """One plate found and read in an image.
+
+    Attributes:
+        box: (x, y, w, h) float pixels of the input image.
+        text: The reported text (after format-aware look-alike swaps).
+        confidence: Probability of `text` under the recogniser (slot probabilities multiplied).
+        detection_score: The detector's presence probability.
+        format: The plate format `text` fits, or None when it fits none of the region's.
+        raw_text: The recogniser's top-1 text before post-processing.
+        alternatives: Up to top-N (text, probability) pairs, most probable first.
+        enhanced: Whether the crop went through the enhancer.
+        watchlist: The watch-list hit (`lprlab.watchlist.Match.as_json`), or None.
+    """
+
+    box: tuple[float, float, float, float]
+    text: str
+    confidence: float
+    detection_score: float
+    format: str | None
+    raw_text: str
+    alternatives: tuple[tuple[str, float], ...]
+    enhanced: bool = False
+    watchlist: dict | None = None
+
+    def as_json(self, alternatives: bool = False) -> dict:
+        """The plate object of the JSON contract: ``{"box", "text", "confidence"}`` plus the
+        detection score, format, the watch-list hit (when any) and, if asked, the alternatives."""
+        out = {"box": [round(v, 1) for v in self.box], "text": self.text, "confidence": round(self.confidence, 4),
+               "detection_score": round(self.detection_score, 4), "format": self.format}
+        if self.watchlist is not None:
+            out["watchlist"] = self.watchlist
+        if alternatives:
+            out["alternatives"] = [{"text": t, "confidence": round(p, 4)} for t, p in self.alternatives]
+        return out
+
+
+def crop_box(image: np.ndarray, box, margin: float = 0.08) -> np.ndarray:
+    """The part of `image` (H, W, 3) inside `box` (x, y, w, h px) widened by `margin` of the box's
+    width and height on each side, clipped to the image; at least 2x2 pixels."""
+    x, y, w, h = box
+    dx, dy = margin * w, margin * h
+    height, width = image.shape[:2]
+    x0, y0 = int(max(0, np.floor(x - dx))), int(max(0, np.floor(y - dy)))
+    x1, y1 = int(min(width, np.ceil(x + w + dx))), int(min(height, np.ceil(y + h + dy)))
+    x1, y1 = max(x1, min(width, x0 + 2)), max(y1, min(height, y0 + 2))
+    return image[y0:y1, x0:x1]
+
+
+class ALPR:
+    """Automatic licence-plate reading on photos.
+
+    Args:
+        detector: A `lprlab.models.detector.Detector`; the shipped weights when None.
+        recognizer: A `lprlab.recognition.Recognizer`; the shipped Latin weights when None.
+        enhancer: Anything with ``enhance(list of uint8 RGB crops) -> list of crops`` (the SRGAN
+            enhancer), used for plates under `enhance_below_px` pixels high; None to never enhance.
+        region: Post-processing region (``br``, ``eu``, ``us``, ...; see `lprlab.postprocess.REGIONS`),
+            or None for every format the recogniser was trained on.
+        watchlist: A `lprlab.watchlist.Watchlist` to check each text against, or None.
+        threshold: Detector presence probability a box must reach.
+        margin: Crop margin around a box, as a share of its size (the recogniser was trained on
+            crops with 2-12% margins).
+        top_n: Alternatives kept per plate (post-processing chooses among them).
+        enhance_below_px: Plate height in pixels under which the enhancer is used.
+        max_distance: Watch-list lookup bound (`lprlab.watchlist.Watchlist.lookup`).
+
+    Raises:
+        KeyError: unknown region.
+    """
+
+    def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
+                 threshold: float = 0.5, margin: float = 0.08, top_n: int = 5, enhance_below_px: float = 24.0,
+                 max_distance: float = 1.0):
+        if detector is None:
+            from lprlab.detection import load_detector  # noqa: PLC0415
+
+            detector = load_detector()
+        if recognizer is None:
+            from lprlab.recognition import load_recognizer  # noqa: PLC0415
+
+            recognizer = load_recognizer()
+        self.detector, self.recognizer, self.enhancer, self.watchlist = detector, recognizer, enhancer, watchlist
+        self.formats = region_formats(region, tuple(recognizer.config.formats))
+        self.region, self.threshold, self.margin, self.top_n = region, threshold, margin, top_n
+        self.enhance_below_px, self.max_distance = enhance_below_px, max_distance
+
+    def read(self, image: np.ndarray) -> list[PlateResult]:
+        """Finds and reads the plates of one photo.
+
+        Args:
+            image: (H, W, 3) uint8 RGB.
+
+        Returns:
+            One `PlateResult` per detected plate, best detection first.
+
+        Raises:
+            ValueError: `image` is not (H, W, 3) uint8.
+        """
+        detections = self.detector.detect(image, threshold=self.threshold)
+        if not detections:
+            return []
+        crops = [crop_box(image, d.box, self.margin) for d in detections]
+        enhanced = [self.enhancer is not None and d.box[3] < self.enhance_below_px for d in detections]
+        if any(enhanced):
+            small = [c for c, e in zip(crops, enhanced) if e]
+            better = iter(self.enhancer.enhance(small))
+            crops = [next(better) if e else c for c, e in zip(crops, enhanced)]
+        readings = self.recognizer.read(crops, top_n=self.top_n)
+        results = []
+        for detection, reading, was_enhanced in zip(detections, readings, enhanced):
+            text, probability, fmt = postprocess(reading.alternatives or ((reading.text, reading.confidence),),
+                                                 self.formats)
+            hit = self.watchlist.lookup(text, self.max_distance) if self.watchlist is not None and text else None
+            results.append(PlateResult(detection.box, text, probability, detection.score, fmt, reading.text,
+                                       tuple(reading.alternatives), was_enhanced, hit.as_json() if hit else None))
+        return results
+
+    def read_files(self, paths) -> list[list[PlateResult]]:
+        """`read` on image files, in order. Every file is decoded first: a missing, empty or
+        corrupt one raises FileNotFoundError or ValueError naming it before any work."""
+        images = [read_image(os.fspath(p)) for p in paths]
+        return [self.read(image) for image in images]
+
+
+def annotate(image: np.ndarray, results, colour=(40, 220, 40), alert=(230, 30, 30)) -> np.ndarray:
+    """A copy of `image` (H, W, 3) uint8 RGB with each plate's box and text drawn (OpenCV, Latin
+    text); watch-list hits in `alert` colour with their label."""
+    import cv2  # noqa: PLC0415
+
+    out = np.ascontiguousarray(image).copy()
+    scale = max(0.5, min(out.shape[:2]) / 900)
+    for result in results:
+        x, y, w, h = (int(round(v)) for v in result.box)
+        tone = alert if result.watchlist else colour
+        cv2.rectangle(out, (x, y), (x + w, y + h), tone, max(1, int(2 * scale)))
+        label = f"{result.text} {result.confidence:.2f}"
+        if result.watchlist:
+            label += f" WATCH {result.watchlist['plate']} {result.watchlist['label']}".rstrip()
+        (tw, th), base = cv2.getTextSize(label, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, max(1, int(scale * 1.5)))
+        top = y - th - base - 4 if y - th - base - 4 >= 0 else y + h + 2
+        cv2.rectangle(out, (x, top), (x + tw + 4, top + th + base + 4), tone, -1)
+        cv2.putText(out, label, (x + 2, top + th + 2), cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, (0, 0, 0),
+                    max(1, int(scale * 1.5)), cv2.LINE_AA)
+    return out

@@ -1,0 +1,117 @@
+"""Format-aware post-processing of readings: a region's text patterns decide look-alike swaps.
+
+A recogniser confuses characters that look alike (0/O, 1/I, 8/B, 5/S, 2/Z, 6/G). Where a plate
+pattern demands a letter at a position and a digit was read (or the reverse), the look-alike is
+swapped in; nowhere else. Among a reading's top-N alternatives the most probable one that fits a
+pattern (after the fewest swaps) wins; a reading that fits none is kept as it was, with no format.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+
+from lprlab.formats import PlateFormat, _class_chars, parse_pattern, resolve_formats
+
+DIGIT_TO_LETTER = {"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B"}
+LETTER_TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "A": "4",
+                   "S": "5", "G": "6", "T": "7", "B": "8"}
+REGIONS = {
+    "br": ("br_old", "br_mercosur"), "ar": ("ar_old", "ar_mercosur"), "eu": ("eu",), "us": ("us",),
+    "mercosur": ("ar_mercosur", "br_mercosur"), "jp": ("jp",), "kr": ("kr",), "cn": ("cn",),
+}
+
+
+def region_formats(region: str | None, available: tuple[str, ...] | None = None) -> tuple[PlateFormat, ...]:
+    """The formats post-processing uses for `region` (``br``, ``eu``, ``us``, ``ar``, ``mercosur``,
+    ``jp``, ``kr``, ``cn``), or all `available` formats (all formats when None) for None.
+
+    Raises:
+        KeyError: naming the unknown region and the known ones.
+    """
+    if region is None:
+        return resolve_formats(list(available) if available else "all")
+    if region not in REGIONS:
+        raise KeyError(f"unknown region {region!r}; known regions: {', '.join(REGIONS)}")
+    return resolve_formats(list(REGIONS[region]))
+
+
+@functools.lru_cache(maxsize=None)
+def _expansions(variant, pattern: str, length: int) -> tuple[tuple[str, ...], ...]:
+    """Every sequence of per-position allowed-character strings of `pattern` that is `length` long
+    (patterns with whole words, W, are skipped: they are matched exactly elsewhere)."""
+    tokens = [(kind, low, high) for kind, low, high in parse_pattern(pattern) if kind in "LDNAKW"]
+    if any(kind == "W" for kind, _, _ in tokens):
+        return ()
+    out = []
+    for counts in itertools.product(*(range(low, high + 1) for _, low, high in tokens)):
+        if sum(counts) == length:
+            out.append(tuple(_class_chars(variant, kind) for (kind, _, _), n in zip(tokens, counts) for _ in range(n)))
+    return tuple(out)
+
+
+def _swap(char: str, allowed: str) -> str | None:
+    if char in allowed:
+        return char
+    other = DIGIT_TO_LETTER.get(char) or LETTER_TO_DIGIT.get(char)
+    return other if other and other in allowed else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Fitted:
+    """A text fitted to a format: the `text` after swaps, the `format` and `variant` names, and
+    the number of look-alike `swaps` made."""
+
+    text: str
+    format: str
+    variant: str
+    swaps: int
+
+
+def fit_text(text: str, formats: tuple[PlateFormat, ...]) -> Fitted | None:
+    """`text` made to fit one of `formats`' patterns with the fewest look-alike swaps.
+
+    Returns:
+        The best `Fitted` (fewest swaps, then catalogue order), or None when no pattern fits even
+        after swapping look-alikes where the pattern demands the other kind of character.
+    """
+    best = None
+    for fmt in formats:
+        for variant in fmt.variants:
+            if variant.max_chars and len(text) > variant.max_chars:
+                continue
+            for pattern in variant.patterns:
+                for classes in _expansions(variant, pattern, len(text)):
+                    chars = [_swap(c, allowed) for c, allowed in zip(text, classes)]
+                    if None in chars:
+                        continue
+                    swaps = sum(a != b for a, b in zip(text, chars))
+                    if best is None or swaps < best.swaps:
+                        best = Fitted("".join(chars), fmt.name, variant.name, swaps)
+                        if swaps == 0:
+                            return best
+    return best
+
+
+def postprocess(alternatives, formats: tuple[PlateFormat, ...]) -> tuple[str, float, str | None]:
+    """The text to report from a reading's alternatives.
+
+    Args:
+        alternatives: (text, probability) pairs, most probable first (`Reading.alternatives`).
+        formats: The formats allowed (see `region_formats`).
+
+    Returns:
+        (text, probability, format name or None): the most probable alternative that fits a
+        pattern after look-alike swaps; the first alternative unchanged, with None, when none fits.
+
+    Raises:
+        ValueError: `alternatives` is empty.
+    """
+    if not alternatives:
+        raise ValueError("a reading needs at least one alternative")
+    for text, probability in alternatives:
+        fitted = fit_text(text, formats) if text else None
+        if fitted is not None:
+            return fitted.text, float(probability), fitted.format
+    text, probability = alternatives[0]
+    return text, float(probability), None

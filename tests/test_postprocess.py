@@ -1,0 +1,27 @@
+"""Format-aware post-processing: look-alikes swapped only where a pattern demands."""
+import pytest
+
+from lprlab.postprocess import fit_text, postprocess, region_formats
+
+
+def test_swaps_only_where_the_pattern_demands():
+    br = region_formats("br")
+    assert fit_text("A8C1234", br).text == "ABC1234"  # letter position: 8 -> B
+    assert fit_text("ABC12B4", br).text == "ABC1284"  # digit position: B -> 8
+    assert fit_text("ABC1234", br).swaps == 0
+    assert fit_text("ABC1D23", br).format == "br_mercosur"  # a letter where Mercosur has one stays
+    assert fit_text("ABX1234X", br) is None
+
+
+def test_postprocess_prefers_the_most_probable_fitting_alternative():
+    br = region_formats("br")
+    assert postprocess([("AB1234", 0.5), ("ABC1234", 0.3)], br) == ("ABC1234", 0.3, "br_old")
+    assert postprocess([("A8C1234", 0.6), ("ABC1234", 0.3)], br) == ("ABC1234", 0.6, "br_old")
+    assert postprocess([("QQQQQQQQQ", 0.6)], br) == ("QQQQQQQQQ", 0.6, None)
+    with pytest.raises(ValueError):
+        postprocess([], br)
+
+
+def test_unknown_region():
+    with pytest.raises(KeyError, match="known regions"):
+        region_formats("mars")
