@@ -152,6 +152,29 @@ def _alpr(args) -> None:
                                            for r in results))
 
 
+def _video(args) -> None:
+    import json  # noqa: PLC0415
+
+    from lprlab.pipeline import ALPR  # noqa: PLC0415
+    from lprlab.video import open_video, read_video  # noqa: PLC0415
+
+    open_video(args.source)[0].release()  # a bad source fails before the models load
+    watchlist = None
+    if args.watchlist:
+        from lprlab.watchlist import Watchlist  # noqa: PLC0415
+
+        watchlist = Watchlist(args.watchlist)
+    alpr = ALPR(region=args.region, watchlist=watchlist, threshold=args.threshold)
+    events = args.events or (os.path.splitext(args.out)[0] + ".csv" if args.out else None)
+    tracks = read_video(args.source, alpr, args.out, events, args.max_frames, args.every, progress=not args.json)
+    for track in tracks:
+        if args.json:
+            print(json.dumps(track.as_json(), ensure_ascii=False))
+        else:
+            print(f"track {track.track}\t{track.text}\t{track.confidence:.2f}\tframes {track.first_frame}-"
+                  f"{track.last_frame}" + (f"\tWATCHLIST {track.watchlist['plate']}" if track.watchlist else ""))
+
+
 def _watchlist(args) -> None:
     from lprlab.watchlist import Watchlist  # noqa: PLC0415
 
@@ -224,6 +247,17 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin)")
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.set_defaults(run=_alpr)
+    video = commands.add_parser("video", help="read the plates of a video file or camera, tracked across frames")
+    video.add_argument("source", metavar="IN", help="a video file, or a camera index such as 0")
+    video.add_argument("--out", help="annotated video to write (MP4); events CSV beside it")
+    video.add_argument("--events", help="CSV of tracks (default: beside --out)")
+    video.add_argument("--json", action="store_true", help="one JSON object per track on stdout")
+    video.add_argument("--region", help="post-process for a region's formats: br, eu, us, ...")
+    video.add_argument("--watchlist", metavar="DB", help="check plates against this watch-list (SQLite)")
+    video.add_argument("--threshold", type=float, default=0.5, help="detector presence probability")
+    video.add_argument("--max-frames", type=int, help="stop after this many frames (cameras run until then)")
+    video.add_argument("--every", type=int, default=1, help="read every N-th frame")
+    video.set_defaults(run=_video)
     watch = commands.add_parser("watchlist", help="the plate watch-list (SQLite)")
     watch.add_argument("action", choices=("add", "import", "list", "remove", "lookup"))
     watch.add_argument("plate", nargs="?", help="plate text (add, remove, lookup)")

@@ -1,0 +1,121 @@
+"""The end-to-end reader on synthetic scenes with known plates, the JSON contract, annotation,
+and video: tracks and voted texts on a video made on the spot, clear errors on bad videos."""
+import json
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from lprlab.formats import resolve_formats
+from lprlab.pipeline import PlateResult, annotate, crop_box
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SHIPPED = (ROOT / "weights" / "detector.keras").is_file() and (ROOT / "weights" / "recognizer_latin.keras").is_file()
+needs_weights = pytest.mark.skipif(not SHIPPED, reason="shipped detector and recogniser weights are absent")
+
+
+def test_crop_box_margin_and_clipping():
+    image = np.zeros((100, 200, 3), np.uint8)
+    assert crop_box(image, (50, 40, 100, 20), margin=0.1).shape == (24, 120, 3)
+    assert crop_box(image, (-10, -10, 30, 30), margin=0.0).shape == (20, 20, 3)
+    assert crop_box(image, (199.5, 99.5, 0.1, 0.1)).shape[:2] >= (1, 1)
+
+
+def test_annotate_draws_and_keeps_the_input():
+    image = np.zeros((120, 240, 3), np.uint8)
+    result = PlateResult((40, 50, 80, 20), "ABC1234", 0.9, 0.8, "br_old", "ABC1234", ())
+    hit = PlateResult((10, 10, 30, 10), "XYZ", 0.9, 0.8, None, "XYZ", (), watchlist={"plate": "XYZ", "label": "w"})
+    out = annotate(image, [result, hit])
+    assert out.shape == image.shape and out.any() and not image.any()
+    assert tuple(out[50, 40]) == (40, 220, 40) and tuple(out[10, 10]) == (230, 30, 30)
+
+
+@pytest.fixture(scope="module")
+def alpr():
+    if not SHIPPED:
+        pytest.skip("shipped weights are absent")
+    from lprlab.pipeline import ALPR
+    return ALPR()
+
+
+@needs_weights
+def test_reads_synthetic_scenes_with_known_plates(alpr):
+    from lprlab.scene import ScenePreset, make_scene
+
+    preset = ScenePreset("near", image_size=(480, 640), plate_height_px=(34, 44), yaw_deg=(-10, 10),
+                         pitch_deg=(0, 8), roll_deg=(-3, 3), plates=(1, 1), negative_fraction=0.0)
+    read = 0
+    for seed in range(12):
+        scene = make_scene(resolve_formats("br_old,eu"), np.random.default_rng([7, seed]), preset)
+        results = alpr.read(scene.image)
+        read += any(r.text == scene.plates[0].text for r in results)
+    assert read >= 8
+
+
+@needs_weights
+def test_cli_alpr_json_contract_and_annotation(tmp_path):
+    from lprlab.datasets import encode_image
+    from lprlab.scene import make_scene
+
+    paths = []
+    for seed in range(2):
+        scene = make_scene(resolve_formats("eu"), np.random.default_rng(seed), "parking")
+        paths.append(tmp_path / f"s{seed}.png")
+        paths[-1].write_bytes(encode_image(scene.image, ".png"))
+    out = subprocess.run([sys.executable, "-m", "lprlab.cli", "alpr", *map(str, paths), "--json", "--region", "eu",
+                          "--annotate", str(tmp_path / "ann")], capture_output=True, text=True, check=True)
+    records = [json.loads(line) for line in out.stdout.strip().splitlines()]
+    assert [r["image"] for r in records] == [str(p) for p in paths]
+    for record in records:
+        for plate in record["plates"]:
+            assert len(plate["box"]) == 4 and isinstance(plate["text"], str) and 0 <= plate["confidence"] <= 1
+    assert sorted(p.name for p in (tmp_path / "ann").iterdir()) == ["s0.jpg", "s1.jpg"]
+    out = subprocess.run([sys.executable, "-m", "lprlab.cli", "alpr", str(tmp_path / "none.png")],
+                         capture_output=True, text=True)
+    assert out.returncode == 2 and "does not exist" in out.stderr
+
+
+def test_bad_videos_give_clear_errors(tmp_path):
+    from lprlab.video import read_video
+
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    with pytest.raises(ValueError, match="empty file"):
+        read_video(empty, alpr=None)
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(np.random.default_rng(0).integers(0, 256, 4000, dtype=np.uint8).tobytes())
+    with pytest.raises(ValueError, match="cannot be opened|no readable frame"):
+        read_video(junk, alpr=None)
+    with pytest.raises(FileNotFoundError):
+        read_video(tmp_path / "missing.mp4", alpr=None)
+
+
+def test_tracker_follows_boxes_and_votes():
+    from lprlab.video import PlateTracker
+
+    tracker = PlateTracker()
+    for frame in range(6):
+        a = PlateResult((10 + 4 * frame, 10, 60, 20), "ABC1234" if frame != 2 else "A8C1234", 0.8, 0.9, None, "", ())
+        b = PlateResult((300 - 4 * frame, 200, 60, 20), "XYZ9876", 0.7, 0.9, None, "", ())
+        assert tracker.update(frame, [a, b] if frame % 2 else [b, a]) == ([2, 1] if frame % 2 else [1, 2])
+    tracks = tracker.tracks()
+    assert [t.text for t in tracks] == ["XYZ9876", "ABC1234"]  # numbered in order of first appearance
+    assert tracks[1].first_frame == 0 and tracks[1].last_frame == 5 and tracks[1].frames == 6
+    assert tracks[1].votes["A8C1234"] == pytest.approx(0.8)
+
+
+@needs_weights
+def test_video_made_on_the_spot(tmp_path, alpr):
+    from lprlab.video import make_synthetic_video
+
+    truth = make_synthetic_video(tmp_path / "clip.mp4", resolve_formats("eu,br_old"), seed=3, frames=24)
+    out = subprocess.run([sys.executable, "-m", "lprlab.cli", "video", str(tmp_path / "clip.mp4"), "--json",
+                          "--out", str(tmp_path / "annotated.mp4")], capture_output=True, text=True, check=True)
+    tracks = [json.loads(line) for line in out.stdout.strip().splitlines()]
+    for track in tracks:
+        assert set(track) >= {"track", "text", "confidence", "first_frame", "last_frame"}
+    texts = {t["text"] for t in tracks}
+    assert sum(p["text"] in texts for p in truth) >= 1
+    assert (tmp_path / "annotated.mp4").stat().st_size > 0 and (tmp_path / "annotated.csv").is_file()
