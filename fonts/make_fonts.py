@@ -25,6 +25,10 @@ LATIN = {  # file in fonts/ -> (system path, Debian package)
     "RobotoCondensed-Bold.ttf": ("truetype/roboto/unhinted/RobotoCondensed-Bold.ttf", "fonts-roboto-unhinted"),
     "RobotoCondensed-BoldItalic.ttf": ("truetype/roboto/unhinted/RobotoCondensed-BoldItalic.ttf",
                                        "fonts-roboto-unhinted"),
+    "RobotoCondensed-Medium.ttf": ("truetype/roboto/unhinted/RobotoCondensed-Medium.ttf", "fonts-roboto-unhinted"),
+    "RobotoCondensed-Regular.ttf": ("truetype/roboto/unhinted/RobotoCondensed-Regular.ttf", "fonts-roboto-unhinted"),
+    "DejaVuSansCondensed.ttf": ("truetype/dejavu/DejaVuSansCondensed.ttf", "fonts-dejavu-core"),
+    "DejaVuSansMono-Bold.ttf": ("truetype/dejavu/DejaVuSansMono-Bold.ttf", "fonts-dejavu-core"),
 }
 COMMON = DIGITS + LETTERS + "-・· "
 CJK = {  # file in fonts/ -> (system path, font number in collection, package, characters kept)

@@ -40,7 +40,7 @@ def _formats(args) -> None:
 def _demo(args) -> None:
     from lprlab.demo import run_demo  # noqa: PLC0415
 
-    print(run_demo(args.out, args.seed, args.backgrounds))
+    print(run_demo(args.out, args.seed, args.backgrounds, args.photos, args.limit))
 
 
 def _train(args) -> None:
@@ -59,7 +59,7 @@ def _train(args) -> None:
     formats = resolve_formats(",".join(groups.get(args.formats) or args.formats.split(",")))
     config = RecognizerConfig(image_size=args.size, formats=tuple(f.name for f in formats), seed=args.seed,
                               alphabet="".join(sorted(set("".join(f.alphabet for f in formats)))),
-                              max_chars=max(max_text_length(f) for f in formats))
+                              max_chars=max(max_text_length(f) for f in formats), free_text=args.free_text)
     train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                                args.data_dir, verbose=2)
     print(args.out)
@@ -218,10 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.set_defaults(run=_generate)
     formats = commands.add_parser("formats", help="list the plate formats")
     formats.set_defaults(run=_formats)
-    demo = commands.add_parser("demo", help="write galleries of formats, scenes and windows with an HTML page")
+    demo = commands.add_parser("demo", help="galleries of the generator, then real photos read end to end, in an HTML report")
     demo.add_argument("--out", default="data/demo")
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--backgrounds", help="folder of background photos")
+    demo.add_argument("--photos", help="folder of photos to read (default: the openalpr-dev photos when present)")
+    demo.add_argument("--limit", type=int, help="read at most this many photos per region")
     demo.set_defaults(run=_demo)
     read = commands.add_parser("read", help="read plate crops (PNG/JPEG)")
     read.add_argument("images", nargs="+", metavar="IMG")
@@ -277,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--epochs", type=int, default=6)
     rec.add_argument("--batch-size", type=int, default=128)
     rec.add_argument("--seed", type=int, default=0)
+    rec.add_argument("--free-text", type=float, default=0.25,
+                     help="share of plates with any letter or digit at each position of a real layout")
     rec.add_argument("--data-dir", default="data/synth", help="where the synthetic sets are written")
     rec.add_argument("--finetune", metavar="DIR", help="fine-tune --weights on DIR (images + labels.csv)")
     rec.add_argument("--weights", help="weights to fine-tune (default: weights/recognizer_latin)")

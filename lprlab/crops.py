@@ -39,7 +39,7 @@ class PlateCrop:
 
 def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
                     image_size: tuple[int, int] = (64, 128), pipeline=None, margin: tuple[float, float] = (0.02, 0.12),
-                    pose: ScenePreset = CROP_POSE, text: str | None = None) -> PlateCrop:
+                    pose: ScenePreset = CROP_POSE, text: str | None = None, free_text: float = 0.0) -> PlateCrop:
     """A plate crop with a random (or given) text.
 
     Args:
@@ -50,6 +50,8 @@ def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
         margin: (min, max) margin around the plate on each side, as a fraction of its size.
         pose: Ranges of yaw, pitch and roll (degrees) for the plate.
         text: Render this text instead of a random one.
+        free_text: Probability of a free text (any letter or digit at each position of a real
+            layout; see `lprlab.render.random_plate`).
 
     Returns:
         A `PlateCrop`.
@@ -62,7 +64,7 @@ def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
         raise ValueError(f"image_size must be at least 8x8 px, got {image_size}")
     fmt = formats[0] if text is not None else formats[rng.integers(len(formats))]
     render_h = 64 if out_h <= 64 else 96
-    plate = render_plate(text, fmt, rng, render_h) if text is not None else random_plate(fmt, rng, render_h)
+    plate = render_plate(text, fmt, rng, render_h) if text is not None else random_plate(fmt, rng, render_h, free_text)
     h, w = plate.image.shape[:2]
     corners = project_plate((h, w), rng.uniform(*pose.yaw_deg), rng.uniform(*pose.pitch_deg),
                             rng.uniform(*pose.roll_deg))

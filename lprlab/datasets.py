@@ -58,6 +58,8 @@ class DatasetSpec:
         preset: Scene preset (``cctv`` or ``parking``), for ``scene``.
         augment: Augmentation pipeline name applied to plates and windows.
         backgrounds: Folder of background photos, or None for procedural backgrounds.
+        free_text: For ``plate``: probability of a free text (any letter or digit at each position
+            of a real layout; see `lprlab.render.random_plate`).
     """
 
     kind: str
@@ -68,6 +70,7 @@ class DatasetSpec:
     preset: str = "cctv"
     augment: str = "none"
     backgrounds: str | None = None
+    free_text: float = 0.0
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -108,7 +111,7 @@ def make_sample(spec: DatasetSpec, index: int) -> tuple[np.ndarray, list[dict]]:
     rng = np.random.default_rng([spec.seed, index])
     base = {"seed": spec.seed, "index": index}
     if spec.kind == "plate":
-        crop = make_plate_crop(formats, rng, spec.image_size, pipeline=pipeline)
+        crop = make_plate_crop(formats, rng, spec.image_size, pipeline=pipeline, free_text=spec.free_text)
         return crop.image, [{"text": crop.text, "format": crop.format, "variant": crop.variant,
                              **_corner_fields(crop.corners), **base}]
     if spec.kind == "window":

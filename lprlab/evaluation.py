@@ -170,3 +170,40 @@ def measure_detector_speed(detector, sizes=((720, 1280), (1080, 1920)), repeats:
             times.append(time.perf_counter() - start)
         figures[f"ms_{width}x{height}"] = 1000 * float(np.median(times))
     return figures
+
+
+def evaluate_alpr(alpr, photo_set: PhotoSet, iou_threshold: float = 0.4, top_k: int = 5) -> tuple[dict, list]:
+    """End-to-end scoring as openalpr's benchmark does: a true plate is *read* when a detected box
+    overlaps it with IoU >= `iou_threshold` and that box's top-1 text equals its text.
+
+    Returns:
+        (scores: {"plates", "images", "detected", "top1", "top1_merged", "topk", "fp_per_image",
+        "seconds_per_image"} as shares of plates (fp per image as a count), results per image
+        (lists of `lprlab.pipeline.PlateResult`)).
+    """
+    from lprlab.metrics import match_detections, merge_lookalikes  # noqa: PLC0415
+
+    results, elapsed = [], 0.0
+    counts = dict(plates=0, detected=0, top1=0, top1_merged=0, topk=0, false=0)
+    for image, truths, texts in zip(photo_set.images, photo_set.boxes, photo_set.texts):
+        start = time.perf_counter()
+        found = alpr.read(image)
+        elapsed += time.perf_counter() - start
+        results.append(found)
+        hit, matched = match_detections(truths, [r.box for r in found], [r.detection_score for r in found],
+                                        iou_threshold)
+        counts["plates"] += len(texts)
+        counts["false"] += int((~hit).sum())
+        for text, index in zip(texts, matched):
+            if index < 0:
+                continue
+            result = found[index]
+            counts["detected"] += 1
+            counts["top1"] += result.text == text
+            counts["top1_merged"] += merge_lookalikes(result.text) == merge_lookalikes(text)
+            counts["topk"] += text in [result.text] + [t for t, _ in result.alternatives[:top_k]]
+    plates, images = max(counts["plates"], 1), max(len(photo_set.images), 1)
+    scores = {"plates": counts["plates"], "images": len(photo_set.images),
+              **{k: counts[k] / plates for k in ("detected", "top1", "top1_merged", "topk")},
+              "fp_per_image": counts["false"] / images, "seconds_per_image": elapsed / images}
+    return scores, results

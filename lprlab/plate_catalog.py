@@ -16,6 +16,10 @@ DIN = "OSP-DIN.ttf"
 ROBOTO = "RobotoCondensed-Bold.ttf"
 BEBAS = "BebasNeue-Regular.otf"
 DEJAVU = "DejaVuSansCondensed-Bold.ttf"
+ROBOTO_MEDIUM = "RobotoCondensed-Medium.ttf"  # lighter strokes, as on many worn or US plates
+ROBOTO_REGULAR = "RobotoCondensed-Regular.ttf"
+DEJAVU_BOOK = "DejaVuSansCondensed.ttf"
+MONO = "DejaVuSansMono-Bold.ttf"  # wide, evenly spaced, like embossed dies
 SCRIPT = "RobotoCondensed-BoldItalic.ttf"
 JP_FONT = "ipag-plates.ttf"
 KR_FONT = "NanumGothicBold-plates.ttf"
@@ -35,7 +39,7 @@ def _mercosur(country: str, title: str, patterns: tuple[str, ...], schemes) -> P
     return PlateVariant(
         name=country, size_mm=(400, 130), patterns=patterns,
         rows=(Row(top=0.34, bottom=0.88, left=0.06, right=0.95),),
-        schemes=schemes, fonts=(DIN, ROBOTO),
+        schemes=schemes, fonts=(DIN, ROBOTO, ROBOTO_MEDIUM),
         decorations=(
             Band("top", 0.23, MERCOSUR_BLUE),
             Caption((0.2, 0.035, 0.8, 0.19), (title,), colour=(255, 255, 255)),
@@ -63,7 +67,7 @@ AR_OLD = PlateFormat("ar_old", "Argentina (1995-2016): ABC 123, white on black",
         name="ar_1995", size_mm=(294, 129), patterns=("LLL DDD",),
         rows=(Row(top=0.3, bottom=0.86, left=0.06, right=0.94),),
         schemes=(ColourScheme((22, 22, 24), (240, 240, 240), (200, 200, 200)),),
-        fonts=(ROBOTO, DEJAVU, DIN),
+        fonts=(ROBOTO, DEJAVU, DIN, ROBOTO_MEDIUM),
         decorations=(Border(width=0.02, inset=0.03),
                      Caption((0.3, 0.07, 0.7, 0.2), ("ARGENTINA", "REPUBLICA ARGENTINA"), colour=(230, 230, 230)),
                      Bolts(((0.1, 0.13), (0.9, 0.13)), radius=0.035)),
@@ -81,7 +85,7 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
         rows=(Row(top=0.3, bottom=0.9, left=0.04, right=0.96),),
         schemes=(ColourScheme((188, 190, 192), BLACK, BLACK), ColourScheme((176, 178, 180), (25, 25, 25), (40, 40, 40)),
                  ColourScheme((190, 30, 35), (245, 245, 245), (245, 245, 245))),
-        fonts=(DEJAVU, ROBOTO),
+        fonts=(DEJAVU, ROBOTO, ROBOTO_MEDIUM, DIN, MONO),
         decorations=(Border(width=0.03, inset=0.015), Caption((0.12, 0.06, 0.88, 0.22), BR_CITIES),
                      Bolts(((0.05, 0.14), (0.95, 0.14)), radius=0.03)),
     ),
@@ -102,7 +106,8 @@ def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, lette
     return PlateVariant(
         name=name, size_mm=(520, 110), patterns=patterns,
         rows=(Row(top=0.15, bottom=0.86, left=0.11, right=right),),
-        schemes=(ColourScheme(background, BLACK, BLACK),), fonts=(DIN,), decorations=tuple(decorations),
+        schemes=(ColourScheme(background, BLACK, BLACK),), fonts=(DIN, DIN, ROBOTO_MEDIUM, DEJAVU_BOOK),
+        decorations=tuple(decorations),
         letters=letters, words=words, max_chars=max_chars,
     )
 
@@ -136,7 +141,8 @@ US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radiu
 
 
 def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], background, text, caption_colour,
-        fonts=(ROBOTO, DEJAVU), letters: str = _letters_without("IOQ"), extra=(), rows=None) -> PlateVariant:
+        fonts=(ROBOTO, DEJAVU, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO), letters: str = _letters_without("IOQ"), extra=(),
+        rows=None) -> PlateVariant:
     decorations = (*extra,
                    Caption((0.27, 0.03, 0.73, 0.2), top, colour=caption_colour, font=SCRIPT),
                    Caption((0.27, 0.82, 0.73, 0.96), bottom, colour=caption_colour), US_BOLTS, Border(0.02, 0.015))
@@ -167,7 +173,8 @@ def _us_generic(name: str, scenery: Scenery | None, schemes) -> PlateVariant:
     art = (scenery,) if scenery else ()
     return PlateVariant(
         name=name, size_mm=(305, 152), patterns=(VANITY, "NLLLDDD", "DDDLLL", "LLLDDD", "AAA·AAA", "DLLDDD"),
-        rows=(Row(top=0.25, bottom=0.78, left=0.05, right=0.95),), schemes=schemes, fonts=(ROBOTO, DEJAVU, BEBAS),
+        rows=(Row(top=0.25, bottom=0.78, left=0.05, right=0.95),), schemes=schemes,
+        fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
                      Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015)),
         letters=_letters_without("IOQ"),

@@ -227,6 +227,12 @@ def render_plate(text: str, fmt: PlateFormat, rng: np.random.Generator, height_p
         if not matches:
             raise ValueError(f"text {text!r} matches no pattern of variant {variant!r} of {fmt.name!r}")
     plate_variant, pattern = matches[rng.integers(len(matches))]
+    return _render(text, fmt, plate_variant, pattern, _pattern_groups(plate_variant, pattern, text), rng, height_px)
+
+
+def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: str, groups: list[str],
+            rng: np.random.Generator, height_px: int) -> Plate:
+    """Draws `text`, split into the pattern's character groups, on a plate of `plate_variant`."""
     scheme, font_name, captions = _choose_look(plate_variant, rng)
     plate_h, plate_w = plate_size_px(plate_variant, height_px)
     canvas = plate_template(plate_variant, scheme, plate_h).astype(np.float32)
@@ -235,7 +241,6 @@ def render_plate(text: str, fmt: PlateFormat, rng: np.random.Generator, height_p
             stamp, coverage, x, y = caption_stamp(caption, caption_text, scheme.text, (plate_h, plate_w))
             region = canvas[y:y + stamp.shape[0], x:x + stamp.shape[1]]
             region += (stamp - region) * coverage[..., None]
-    groups = _pattern_groups(plate_variant, pattern, text)
     colour = np.asarray(scheme.text, np.float32)
     shadow = colour * 0.45 if rng.random() < 0.5 else None
     boxes = []
@@ -261,12 +266,43 @@ def _pattern_groups(variant: PlateVariant, pattern: str, text: str) -> list[str]
     return list(pattern_regex(variant, pattern).fullmatch(text).groups())
 
 
-def random_plate(fmt: PlateFormat, rng: np.random.Generator, height_px: int = 64) -> Plate:
+def random_plate(fmt: PlateFormat, rng: np.random.Generator, height_px: int = 64, free_text: float = 0.0) -> Plate:
     """A plate of `fmt` with a random valid text; same `rng` state gives the same plate, byte for byte.
+
+    Args:
+        fmt: The plate format.
+        rng: The only source of randomness.
+        height_px: Plate height in pixels.
+        free_text: Probability of a *free* text instead: the layout of one of the format's patterns
+            (groups, rows, separators, lengths) with any letter or digit of the variant at each
+            letter/digit position. It teaches a reader the characters rather than each format's
+            positions, for vanity and unknown formats (the text then need not fit a pattern).
 
     Returns:
         A `Plate` (see `render_plate`).
     """
     variant = fmt.variants[rng.integers(len(fmt.variants))]
+    if free_text > 0 and rng.random() < free_text:
+        pattern = variant.patterns[rng.integers(len(variant.patterns))]
+        groups = free_groups(variant, pattern, rng)
+        if not variant.max_chars or sum(map(len, groups)) <= variant.max_chars:
+            return _render("".join(groups), fmt, variant, pattern, groups, rng, height_px)
     text = random_text(fmt, rng, variant)
     return render_plate(text, fmt, rng, height_px, variant=variant.name)
+
+
+def free_groups(variant: PlateVariant, pattern: str, rng: np.random.Generator) -> list[str]:
+    """Random character groups for `pattern`'s tokens: letters and digits at any L/D/N/A position
+    of a pattern that has letters (digits only in one that has none, such as the CJK serials); K and
+    W tokens keep their own characters and words."""
+    tokens = parse_pattern(pattern)
+    anything = variant.letters + DIGITS if any(kind in "LA" for kind, _, _ in tokens) else DIGITS
+    groups = []
+    for kind, low, high in tokens:
+        if kind == "W":
+            groups.append(variant.words[rng.integers(len(variant.words))])
+        elif kind in "LDNAK":
+            chars = variant.specials if kind == "K" else anything
+            count = int(rng.integers(low, high + 1))
+            groups.append("".join(chars[i] for i in rng.integers(len(chars), size=count)))
+    return groups

@@ -67,7 +67,8 @@ def load_plate_folder(folder: str | os.PathLike, config: RecognizerConfig) -> tu
 def make_synthetic_set(config: RecognizerConfig, count: int, seed: int, folder: str | os.PathLike,
                        augment: str = "full", workers: int | None = None) -> tuple[np.ndarray, list[str]]:
     """Generates (or completes) a synthetic crop set for `config` in `folder` and loads it."""
-    spec = DatasetSpec("plate", tuple(config.formats), count, seed, tuple(config.image_size), augment=augment)
+    spec = DatasetSpec("plate", tuple(config.formats), count, seed, tuple(config.image_size), augment=augment,
+                       free_text=config.free_text)
     generate_dataset(folder, spec, workers=workers or os.cpu_count() or 1)
     return load_plate_folder(folder, config)
 
@@ -129,9 +130,10 @@ def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathL
     validation set uses seed ``config.seed + 1``. Returns the Keras `History`.
     """
     tag = f"{'-'.join(config.formats)}-{config.image_size[0]}x{config.image_size[1]}"
+    tag += f"-free{config.free_text:g}" if config.free_text else ""
     data_dir = pathlib.Path(data_dir)
     train = make_synthetic_set(config, count, config.seed, data_dir / f"recognizer-{tag}-{count}-s{config.seed}")
-    validation = make_synthetic_set(config, val_count, config.seed + 1,
+    validation = make_synthetic_set(dataclasses.replace(config, free_text=0.0), val_count, config.seed + 1,
                                     data_dir / f"recognizer-{tag}-{val_count}-s{config.seed + 1}")
     return train_recognizer(config, run_dir, train, validation, epochs, batch_size, verbose=verbose)
 

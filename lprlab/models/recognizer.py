@@ -43,6 +43,7 @@ class RecognizerConfig:
         learning_rate: Adam learning rate.
         formats: Plate formats the model is trained on.
         seed: Training seed.
+        free_text: Share of training plates with free texts (see `lprlab.render.random_plate`).
     """
 
     image_size: tuple[int, int] = (32, 128)
@@ -57,6 +58,7 @@ class RecognizerConfig:
     learning_rate: float = 1e-3
     formats: tuple[str, ...] = ("ar_mercosur", "ar_old", "br_mercosur", "br_old", "eu", "us")
     seed: int = 0
+    free_text: float = 0.0
 
     def __post_init__(self):
         if len(set(self.alphabet)) != len(self.alphabet):
