@@ -76,7 +76,8 @@ def _train_detector(args) -> None:
     backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
     config = DetectorConfig(formats=formats, seed=args.seed)
     train_detector_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
-                             args.data_dir, backgrounds, verbose=2)
+                             args.data_dir, backgrounds, verbose=2, hard_negatives=args.hard_negatives,
+                             hard_epochs=args.hard_epochs)
     print(args.out)
 
 
@@ -296,6 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     det.add_argument("--seed", type=int, default=0)
     det.add_argument("--data-dir", default="data/synth", help="where the tile sets are written")
     det.add_argument("--backgrounds", help="folder of real background photos (default: procedural only)")
+    det.add_argument("--hard-negatives", type=int, default=0,
+                     help="then mine this many hard-negative tiles with the trained model and fine-tune on them")
+    det.add_argument("--hard-epochs", type=int, default=3, help="fine-tuning epochs with the hard negatives")
     det.set_defaults(run=_train_detector)
     return parser
 

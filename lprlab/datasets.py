@@ -244,6 +244,23 @@ def generate_dataset(out_dir: str | os.PathLike, spec: DatasetSpec, workers: int
     return labels
 
 
+def save_tiles(folder: str | os.PathLike, tiles, seed: int = 0) -> pathlib.Path:
+    """Writes `lprlab.tiles.Tile`s as a ``tile`` dataset (PNG images and ``labels.csv``, the
+    columns of ``lprlab generate --kind tile``), each file atomically. Returns the labels path."""
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for index, tile in enumerate(tiles):
+        name = f"{index:06d}.png"
+        atomic_write(folder / name, encode_image(tile.image, ".png"))
+        extra = {"file": name, "valid_h": tile.valid[0], "valid_w": tile.valid[1], "scale": f"{tile.scale:.5f}",
+                 "seed": seed, "index": index}
+        rows.extend([{**_plate_fields(p), **extra} for p in tile.plates] or [extra])
+    labels = folder / "labels.csv"
+    atomic_write(labels, _rows_csv(rows, COLUMNS["tile"], header=True))
+    return labels
+
+
 def read_labels(folder: str | os.PathLike) -> list[dict]:
     """The rows of ``folder/labels.csv`` as dicts of strings.
 

@@ -165,25 +165,49 @@ def make_tile(formats: tuple[PlateFormat, ...], rng: np.random.Generator, tile: 
         else:
             size = rng.uniform(0.25, 0.45) if rng.random() < 0.5 else rng.uniform(0.85, 1.6)
         scale = float(size / relative_size(target.box, window))
-    level = resize_level(scene.image, scale)
+    return cut_tile(scene.image, scene.plates, scale, target.box if target is not None else None, tile, rng)
+
+
+def cut_tile(image: np.ndarray, plates, scale: float, keep_inside=None, tile: tuple[int, int] = TILE,
+             rng: np.random.Generator | None = None, origin: tuple[int, int] | None = None) -> Tile:
+    """The tile of `image` resized by `scale` (`resize_level`), with its plates in tile pixels.
+
+    Args:
+        image: (H, W, 3) uint8 RGB scene.
+        plates: `PlateInScene`s of the scene (image pixels).
+        scale: Pyramid scale.
+        keep_inside: A box (x, y, w, h, image pixels) the tile is placed around, at a random place
+            (needs `rng`); or None.
+        tile: (height, width) px.
+        rng: Randomness of the placement; without `keep_inside` and `origin`, a random origin.
+        origin: (x, y) of the tile's top-left corner in the resized image, instead.
+
+    Returns:
+        A `Tile` (zeros past the resized image's edge, recorded in `valid`).
+    """
+    height, width = image.shape[:2]
+    level = resize_level(image, scale)
     sy, sx = level.shape[0] / height, level.shape[1] / width
     lh, lw = level.shape[:2]
-    if target is None:
+    if origin is not None:
+        ox, oy = int(origin[0]), int(origin[1])
+    elif keep_inside is None:
         oy, ox = int(rng.integers(0, max(1, lh - tile[0] + 1))), int(rng.integers(0, max(1, lw - tile[1] + 1)))
-    else:  # the target plate inside the tile, at a random place
-        x, y, w, h = target.box[0] * sx, target.box[1] * sy, target.box[2] * sx, target.box[3] * sy
+    else:
+        x, y, w, h = keep_inside[0] * sx, keep_inside[1] * sy, keep_inside[2] * sx, keep_inside[3] * sy
         ox = int(np.clip(x - rng.uniform(0, max(0.0, tile[1] - w)), 0, max(0, lw - tile[1])))
         oy = int(np.clip(y - rng.uniform(0, max(0.0, tile[0] - h)), 0, max(0, lh - tile[0])))
+    ox, oy = int(np.clip(ox, 0, max(0, lw - 1))), int(np.clip(oy, 0, max(0, lh - 1)))
     crop = level[oy:oy + tile[0], ox:ox + tile[1]]
-    image = np.zeros((*tile, 3), np.uint8)
-    image[:crop.shape[0], :crop.shape[1]] = crop
-    plates = []
-    for plate in scene.plates:
+    out = np.zeros((*tile, 3), np.uint8)
+    out[:crop.shape[0], :crop.shape[1]] = crop
+    placed = []
+    for plate in plates:
         corners = (plate.corners * np.float32([sx, sy]) - np.float32([ox, oy])).astype(np.float32)
         x0, y0 = corners.min(axis=0)
         x1, y1 = corners.max(axis=0)
         if x1 <= 0 or y1 <= 0 or x0 >= tile[1] or y0 >= tile[0]:
             continue
-        plates.append(dataclasses.replace(plate, box=(float(x0), float(y0), float(x1 - x0), float(y1 - y0)),
+        placed.append(dataclasses.replace(plate, box=(float(x0), float(y0), float(x1 - x0), float(y1 - y0)),
                                           corners=corners))
-    return Tile(image, tuple(plates), (crop.shape[0], crop.shape[1]), scale)
+    return Tile(out, tuple(placed), (crop.shape[0], crop.shape[1]), scale)

@@ -77,7 +77,7 @@ def absent_false_rate(y_true, y_pred):
 
 def train_detector(config: DetectorConfig, run_dir: str | os.PathLike, train: tuple[np.ndarray, np.ndarray],
                    validation: tuple[np.ndarray, np.ndarray], epochs: int = 12, batch_size: int = 64,
-                   verbose: int | str = "auto") -> keras.callbacks.History:
+                   verbose: int | str = "auto", initial_model: keras.Model | None = None) -> keras.callbacks.History:
     """Trains the detector on tiles; resumes from ``run_dir/backup`` if a previous run was cut.
 
     Args:
@@ -88,6 +88,7 @@ def train_detector(config: DetectorConfig, run_dir: str | os.PathLike, train: tu
         epochs: Epochs over `train`; cosine learning-rate decay to 1% over them.
         batch_size: Tiles per step.
         verbose: Keras verbosity.
+        initial_model: Start from these weights (bootstrapping) instead of a fresh network.
 
     Returns:
         The Keras `History` (loss, present_recall: share of present windows scored > 0.5,
@@ -108,7 +109,7 @@ def train_detector(config: DetectorConfig, run_dir: str | os.PathLike, train: tu
 
     steps = epochs * int(np.ceil(len(train[0]) / batch_size))
     with make_strategy().scope():
-        model = build_detector(config)
+        model = initial_model if initial_model is not None else build_detector(config)
         schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.01)
         model.compile(optimizer=keras.optimizers.Adam(schedule), loss=detector_loss(config),
                       metrics=[present_recall, absent_false_rate])
@@ -120,23 +121,123 @@ def train_detector(config: DetectorConfig, run_dir: str | os.PathLike, train: tu
     return history
 
 
+def mine_hard_negatives(detector, count: int, seed: int, folder: str | os.PathLike, backgrounds: str | None = None,
+                        threshold: float = 0.3, per_image: int = 3, progress: bool = True) -> pathlib.Path:
+    """Bootstrapping (Dalal & Triggs 2005; Felzenszwalb et al. 2010): runs `detector` over fresh
+    synthetic scenes and, when `backgrounds` is given, over bare background photos, keeps the
+    windows it fires on (score >= `threshold`) that overlap no true plate (IoU < 0.3), and writes
+    a tile around each, labelled as usual, into `folder` (a ``tile`` dataset).
+
+    Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene, or (a third of the
+    images, with photos) a bare photo crop at 1280x720. At most `per_image` windows per image,
+    highest scores first.
+
+    Returns:
+        The labels path; `folder` is reused when it already holds a finished set.
+    """
+    from lprlab.backgrounds import PhotoBackgrounds  # noqa: PLC0415
+    from lprlab.datasets import save_tiles  # noqa: PLC0415
+    from lprlab.formats import resolve_formats  # noqa: PLC0415
+    from lprlab.metrics import iou_matrix  # noqa: PLC0415
+    from lprlab.scene import make_scene  # noqa: PLC0415
+    from lprlab.tiles import cut_tile  # noqa: PLC0415
+
+    folder = pathlib.Path(folder)
+    if (folder / "labels.csv").is_file():
+        return folder / "labels.csv"
+    formats = resolve_formats(list(detector.config.formats))
+    photos = PhotoBackgrounds(backgrounds) if backgrounds else None
+    tiles, index = [], 0
+    with tqdm(total=count, desc="mine hard negatives", unit="tile", disable=not progress) as bar:
+        while len(tiles) < count:
+            rng = np.random.default_rng([seed, index])
+            index += 1
+            if photos is not None and rng.random() < 1 / 3:
+                image, plates = photos.sample(rng, (720, 1280)).copy(), ()
+            else:
+                scene = make_scene(formats, rng, "cctv" if rng.random() < 0.6 else "parking", photos)
+                image, plates = scene.image, scene.plates
+            boxes, scores, scales = detector.candidates(image, threshold)
+            if not len(boxes):
+                continue
+            truths = np.float32([p.box for p in plates]).reshape(-1, 4)
+            false = (iou_matrix(boxes, truths).max(axis=1) < 0.3) if len(truths) else np.ones(len(boxes), bool)
+            taken = []
+            for i in np.argsort(-scores):
+                if not false[i] or (taken and iou_matrix(boxes[i:i + 1], boxes[taken]).max() > 0.1):
+                    continue
+                taken.append(i)
+                tiles.append(cut_tile(image, plates, float(scales[i]), tuple(boxes[i]), detector.config.tile, rng))
+                bar.update(1)
+                if len(taken) == per_image or len(tiles) == count:
+                    break
+    return save_tiles(folder, tiles, seed)
+
+
 def train_detector_synthetic(config: DetectorConfig, run_dir: str | os.PathLike, count: int = 60_000,
                              val_count: int = 4_000, epochs: int = 12, batch_size: int = 64,
                              data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
-                             verbose: int | str = "auto") -> keras.callbacks.History:
-    """Generates (or reuses) train and validation tiles, then trains. The sets live in
-    ``data_dir/detector-<tile>-<count>-s<seed>[-photos]``; validation uses seed ``config.seed + 1``.
+                             verbose: int | str = "auto", hard_negatives: int = 0,
+                             hard_epochs: int = 3) -> keras.callbacks.History:
+    """Generates (or reuses) train and validation tiles, then trains; optionally bootstraps.
+
+    The sets live in ``data_dir/detector-<tile>-<count>-s<seed>[-photos]``; validation uses seed
+    ``config.seed + 1``. With `hard_negatives`, the trained model (kept as
+    ``run_dir/model_initial``) mines that many hard-negative tiles (`mine_hard_negatives`, seed
+    ``config.seed + 2``) and is fine-tuned `hard_epochs` more epochs on the training tiles plus
+    them, at a quarter of the learning rate, in ``run_dir/bootstrap``; ``run_dir/model`` is the
+    result. Each phase resumes or is skipped when a run is started again.
 
     Args:
         backgrounds: Folder of real background photos (for example ``../shared/backgrounds``), or
             None for procedural backgrounds only.
     """
     tag = f"{config.tile[0]}x{config.tile[1]}" + ("-photos" if backgrounds else "")
-    data_dir = pathlib.Path(data_dir)
+    data_dir, run_dir = pathlib.Path(data_dir), pathlib.Path(run_dir)
     train = make_tile_set(config, count, config.seed, data_dir / f"detector-{tag}-{count}-s{config.seed}", backgrounds)
     validation = make_tile_set(config, val_count, config.seed + 1,
                                data_dir / f"detector-{tag}-{val_count}-s{config.seed + 1}", backgrounds)
-    return train_detector(config, run_dir, train, validation, epochs, batch_size, verbose=verbose)
+    initial = run_dir / "model_initial"
+    if not initial.with_suffix(".keras").is_file():
+        history = train_detector(config, run_dir, train, validation, epochs, batch_size, verbose=verbose)
+        if not hard_negatives:
+            return history
+        detector = load_detector_weights(run_dir / "model")
+        save_detector(detector.model, config, initial, {k: v for k, v in detector.info.items()
+                                                        if k not in ("model", "config", "saved")})
+    detector = load_detector_weights(initial)
+    mined = data_dir / f"detector-hard-{tag}-{hard_negatives}-s{config.seed + 2}-{detector.info.get('saved', '')[:10]}"
+    mine_hard_negatives(detector, hard_negatives, config.seed + 2, mined, backgrounds, progress=verbose != 0)
+    hard = load_tiles(mined, config)
+    combined = (np.concatenate([train[0], hard[0]]), np.concatenate([train[1], hard[1]]))
+    tuned = dataclasses.replace(config, learning_rate=config.learning_rate / 4)
+    history = train_detector(tuned, run_dir / "bootstrap", combined, validation, hard_epochs, batch_size,
+                             verbose=verbose, initial_model=detector.model)
+    boot = load_detector_weights(run_dir / "bootstrap" / "model")
+    info = boot.info
+    info["training"] = {**detector.info.get("training", {}), "hard_negatives": len(hard[0]),
+                        "hard_epochs": hard_epochs}
+    save_detector(boot.model, config, run_dir / "model", {k: v for k, v in info.items()
+                                                          if k not in ("model", "config", "saved")})
+    _merge_logs(run_dir / "log.csv", run_dir / "bootstrap" / "log.csv", run_dir / "log_all.csv")
+    return history
+
+
+def _merge_logs(first: pathlib.Path, second: pathlib.Path, out: pathlib.Path) -> None:
+    """Both CSV logs as one (epochs of the second renumbered after the first), for the plots."""
+    rows = []
+    for path in (first, second):
+        if path.is_file():
+            with open(path, newline="") as handle:
+                part = list(csv.DictReader(handle))
+            offset = len(rows)
+            rows.extend({**row, "epoch": str(offset + i)} for i, row in enumerate(part))
+    if rows:
+        fields = list(rows[0])
+        with open(out, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
 
 
 def export_detector(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,
@@ -145,7 +246,8 @@ def export_detector(run_dir: str | os.PathLike, destination: str | os.PathLike, 
     training log, a description of the training `data` and measured `figures`."""
     run_dir = pathlib.Path(run_dir)
     detector = load_detector_weights(run_dir / "model")
-    with open(run_dir / "log.csv", newline="") as handle:
+    log = run_dir / "log_all.csv" if (run_dir / "log_all.csv").is_file() else run_dir / "log.csv"
+    with open(log, newline="") as handle:
         history = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(handle)]
     extra = {k: v for k, v in detector.info.items() if k not in ("model", "config", "saved")}
     extra.update(history=history, data=data or extra.get("data", ""),

@@ -198,3 +198,14 @@ def test_cli_detect_json(tmp_path):
 
 def test_presence_range_is_wider_than_the_pyramid_step():
     assert PRESENCE_RANGE[1] / PRESENCE_RANGE[0] > 2 ** 0.5
+
+
+def test_hard_negative_mining_writes_labelled_tiles(detector, tmp_path):
+    from lprlab.train_detector import load_tiles, mine_hard_negatives
+
+    labels = mine_hard_negatives(detector, 6, 0, tmp_path / "hard", threshold=0.0, per_image=3, progress=False)
+    images, targets = load_tiles(labels.parent, detector.config)
+    assert images.shape == (6, 96, 160, 3) and targets.shape == (6, 9, 13, 5)
+    assert set(np.unique(targets[..., 0])) <= {-1.0, 0.0, 1.0}
+    again = mine_hard_negatives(detector, 6, 0, tmp_path / "hard", threshold=0.0, progress=False)
+    assert again == labels  # a finished set is reused

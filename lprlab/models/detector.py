@@ -206,18 +206,46 @@ class Detector:
         batch = tf.convert_to_tensor(image[None].astype(np.float32) / 255.0)
         return self._forward(batch)[0].numpy()
 
+    def candidates(self, image: np.ndarray, threshold: float = 0.5, base_scale: float = 1.0,
+                   max_side: int = 4096) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every window above `threshold` on every pyramid level, before NMS.
+
+        Returns:
+            ((n, 4) float32 boxes (x, y, w, h) px of `image`, (n,) float32 scores, (n,) float32 scales).
+
+        Raises:
+            ValueError: `image` is not (H, W, 3) uint8 with H, W >= 1.
+        """
+        image = _check_image(image)
+        height, width = image.shape[:2]
+        boxes, scores, scales = [np.zeros((0, 4), np.float32)], [np.zeros(0, np.float32)], [np.zeros(0, np.float32)]
+        for scale in pyramid_scales((height, width), self.config.window, base_scale, max_side):
+            level = resize_level(image, scale)
+            grid = self.presence_grid(level)
+            level_boxes, level_scores = grid_to_boxes(grid, level.shape[:2], (height, width), self.config, threshold)
+            boxes.append(level_boxes)
+            scores.append(level_scores)
+            scales.append(np.full(len(level_scores), scale, np.float32))
+        return np.concatenate(boxes), np.concatenate(scores), np.concatenate(scales)
+
     def detect(self, image: np.ndarray, threshold: float = 0.5, iou_threshold: float = 0.3,
-               base_scale: float = 1.0, max_side: int = 4096, max_detections: int = 50) -> list[Detection]:
+               base_scale: float = 1.0, max_side: int = 4096, max_detections: int = 50,
+               min_support: int = 1) -> list[Detection]:
         """Finds the plates in a photo.
 
         Args:
             image: (H, W, 3) uint8 RGB, any size; an image smaller than the window gives [].
             threshold: Presence probability a window must reach.
             iou_threshold: NMS overlap above which the weaker of two boxes is dropped.
-            base_scale: First pyramid scale (above 1 to find plates under ~32 px wide).
+            base_scale: First pyramid scale. At 1.0 the smallest plate found is about 32 px wide
+                (half the window); above 1 finds smaller ones (slower), below 1 skips them.
             max_side: Longest side of the largest pyramid level, px (bounds time and memory on
                 very large images; their smallest plates are then missed).
             max_detections: At most this many boxes.
+            min_support: Keep a box only when at least this many windows above `threshold`
+                (itself included) agree on it with IoU >= 0.5, as OpenCV's ``groupRectangles``
+                asks for neighbours: a real plate fires at several positions and scales, a stray
+                texture at one.
 
         Returns:
             Detections, best score first; boxes in pixels of `image`.
@@ -225,20 +253,15 @@ class Detector:
         Raises:
             ValueError: `image` is not (H, W, 3) uint8 with H, W >= 1.
         """
-        image = _check_image(image)
-        height, width = image.shape[:2]
-        all_boxes, all_scores, all_scales = [], [], []
-        for scale in pyramid_scales((height, width), self.config.window, base_scale, max_side):
-            level = resize_level(image, scale)
-            grid = self.presence_grid(level)
-            boxes, scores = grid_to_boxes(grid, level.shape[:2], (height, width), self.config, threshold)
-            all_boxes.append(boxes)
-            all_scores.append(scores)
-            all_scales.append(np.full(len(scores), scale, np.float32))
-        if not all_boxes:
-            return []
-        boxes, scores, scales = (np.concatenate(a) for a in (all_boxes, all_scores, all_scales))
+        boxes, scores, scales = self.candidates(image, threshold, base_scale, max_side)
+        if min_support > 1 and len(boxes):
+            from lprlab.metrics import iou_matrix  # noqa: PLC0415
+
+            support = (iou_matrix(boxes, boxes) >= 0.5).sum(axis=1)
+            keep = support >= min_support
+            boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
         keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
+        height, width = image.shape[:2]
         return [Detection(_clip_box(boxes[i], width, height), float(scores[i]), float(scales[i])) for i in keep]
 
 

@@ -1,0 +1,34 @@
+"""Recall at IoU >= 0.4 and false positives per image on the real openalpr-dev photos, per region,
+for a range of presence thresholds (one detection pass per photo, thresholded after NMS).
+
+    .venv/bin/python benchmarks/sweep_detector.py [--weights weights/detector] [--base-scale 1.0]
+"""
+import argparse
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+from lprlab import evaluation  # noqa: E402
+from lprlab.detection import load_detector  # noqa: E402
+from lprlab.metrics import detection_scores  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--weights", default="weights/detector")
+parser.add_argument("--base-scale", type=float, default=1.0)
+parser.add_argument("--thresholds", default="0.3,0.5,0.6,0.7,0.8,0.9,0.95")
+args = parser.parse_args()
+detector = load_detector(args.weights)
+thresholds = [float(t) for t in args.thresholds.split(",")]
+print("| region | " + " | ".join(f"t={t:g} recall / FP" for t in thresholds) + " |")
+print("|---|" + "---|" * len(thresholds))
+for photo_set in evaluation.real_photo_sets():
+    found = [detector.detect(image, threshold=min(thresholds), base_scale=args.base_scale) for image in photo_set.images]
+    cells = []
+    for t in thresholds:
+        triples = [(truth, np.float32([d.box for d in dets if d.score >= t]).reshape(-1, 4),
+                    [d.score for d in dets if d.score >= t]) for truth, dets in zip(photo_set.boxes, found)]
+        s = detection_scores(triples, 0.4)
+        cells.append(f"{s['recall']:.1%} / {s['fp_per_image']:.2f}")
+    print(f"| {photo_set.name} | " + " | ".join(cells) + " |", flush=True)
