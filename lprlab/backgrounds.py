@@ -98,7 +98,45 @@ def draw_car(image: np.ndarray, plate_centre: tuple[float, float], car_width_px:
     for side in (x0 + 0.02 * width, x1 - 0.16 * width):
         cv2.rectangle(image, p(side, y0 + 0.42 * height), p(side + 0.14 * width, y0 + 0.55 * height), light, -1)
     cv2.rectangle(image, p(x0, cy + 0.1 * height), p(x1, cy + 0.2 * height), dark, -1)  # bumper
+    for side in (x0 + 0.02 * width, x1 - 0.16 * width):  # lamp ribs: stripes a detector must not take for text
+        for k in range(int(rng.integers(0, 4))):
+            rib = y0 + (0.44 + 0.03 * k) * height
+            cv2.line(image, p(side, rib), p(side + 0.14 * width, rib), tuple(0.6 * c for c in light), 1, cv2.LINE_AA)
+    _draw_badges(image, cx, cy, width, height, body, rng)
     return int(x0), int(y0), int(x1), int(y1)
+
+
+CAR_BADGES = ("POLO", "GOLF", "FIESTA", "FOCUS", "CIVIC", "COROLLA", "CELTA", "CLIO", "GOL", "FIT", "CRUZE", "ONIX",
+              "PALIO", "UNO", "CAMRY", "ACCORD", "SENTRA", "ELANTRA", "ASTRA", "CORSA", "308", "C3", "A4", "320i",
+              "TDI", "GTI", "1.6", "16V", "FLEX", "TURBO", "HYBRID", "4MATIC", "xDrive", "AWD", "EX", "LX", "SE")
+
+
+def _draw_badges(image: np.ndarray, cx: float, cy: float, width: float, height: float, body, rng) -> None:
+    """Chrome model names and a round maker's emblem on the car's back: the text-like and
+    plate-sized things around a real plate that a detector must learn to leave alone."""
+    chrome = tuple(float(v) for v in np.clip(np.array(body) * rng.uniform(0.3, 0.6) + rng.uniform(90, 170), 0, 255))
+    edge = tuple(0.4 * c for c in chrome)
+    plate_h = 0.07 * width
+    if rng.random() < 0.7:  # emblem above the plate
+        radius = max(2, int(plate_h * rng.uniform(0.35, 0.8)))
+        centre = (int(cx + rng.uniform(-0.05, 0.05) * width), int(cy - rng.uniform(0.12, 0.3) * height))
+        axes = (radius, max(2, int(radius * rng.uniform(0.55, 1.0))))
+        cv2.ellipse(image, centre, axes, 0, 0, 360, chrome, max(1, radius // 5), cv2.LINE_AA)
+        cv2.ellipse(image, centre, (max(1, axes[0] // 2), max(1, axes[1] // 2)), float(rng.uniform(0, 180)), 0, 360,
+                    edge, -1, cv2.LINE_AA)
+    for _ in range(int(rng.integers(0, 3))):  # model names, trim and engine badges
+        word = CAR_BADGES[rng.integers(len(CAR_BADGES))]
+        font = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_TRIPLEX)[rng.integers(3)]
+        if rng.random() < 0.4:
+            font |= cv2.FONT_ITALIC
+        scale = plate_h * rng.uniform(0.3, 0.65) / 22.0
+        thick = max(1, int(round(scale * rng.uniform(1.0, 2.5))))
+        (tw, th), _ = cv2.getTextSize(word, font, scale, thick)
+        side = -1 if rng.random() < 0.5 else 1
+        x = int(cx + side * rng.uniform(0.15, 0.35) * width - tw / 2)
+        y = int(cy - rng.uniform(-0.05, 0.25) * height)
+        cv2.putText(image, word, (x + 1, y + 1), font, scale, edge, thick, cv2.LINE_AA)
+        cv2.putText(image, word, (x, y), font, scale, chrome, thick, cv2.LINE_AA)
 
 
 class PhotoBackgrounds:

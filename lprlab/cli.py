@@ -77,7 +77,7 @@ def _train_detector(args) -> None:
     config = DetectorConfig(formats=formats, seed=args.seed)
     train_detector_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                              args.data_dir, backgrounds, verbose=2, hard_negatives=args.hard_negatives,
-                             hard_epochs=args.hard_epochs)
+                             hard_epochs=args.hard_epochs, init=args.init)
     print(args.out)
 
 
@@ -300,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     det.add_argument("--hard-negatives", type=int, default=0,
                      help="then mine this many hard-negative tiles with the trained model and fine-tune on them")
     det.add_argument("--hard-epochs", type=int, default=3, help="fine-tuning epochs with the hard negatives")
+    det.add_argument("--init", help="start from these detector weights (continued training on new tiles)")
     det.set_defaults(run=_train_detector)
     return parser
 

@@ -178,7 +178,7 @@ def train_detector_synthetic(config: DetectorConfig, run_dir: str | os.PathLike,
                              val_count: int = 4_000, epochs: int = 12, batch_size: int = 64,
                              data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
                              verbose: int | str = "auto", hard_negatives: int = 0,
-                             hard_epochs: int = 3) -> keras.callbacks.History:
+                             hard_epochs: int = 3, init: str | os.PathLike | None = None) -> keras.callbacks.History:
     """Generates (or reuses) train and validation tiles, then trains; optionally bootstraps.
 
     The sets live in ``data_dir/detector-<tile>-<count>-s<seed>[-photos]``; validation uses seed
@@ -191,6 +191,8 @@ def train_detector_synthetic(config: DetectorConfig, run_dir: str | os.PathLike,
     Args:
         backgrounds: Folder of real background photos (for example ``../shared/backgrounds``), or
             None for procedural backgrounds only.
+        init: Detector weights to start from (continued training on new tiles, at half the
+            learning rate) instead of a fresh network; their window must match `config`'s.
     """
     tag = f"{config.tile[0]}x{config.tile[1]}" + ("-photos" if backgrounds else "")
     data_dir, run_dir = pathlib.Path(data_dir), pathlib.Path(run_dir)
@@ -199,7 +201,14 @@ def train_detector_synthetic(config: DetectorConfig, run_dir: str | os.PathLike,
                                data_dir / f"detector-{tag}-{val_count}-s{config.seed + 1}", backgrounds)
     initial = run_dir / "model_initial"
     if not initial.with_suffix(".keras").is_file():
-        history = train_detector(config, run_dir, train, validation, epochs, batch_size, verbose=verbose)
+        start = None
+        if init is not None:
+            start = load_detector_weights(init)
+            if tuple(start.config.window) != tuple(config.window):
+                raise ValueError(f"--init weights have window {start.config.window}, expected {config.window}")
+            config = dataclasses.replace(config, learning_rate=config.learning_rate / 2)
+        history = train_detector(config, run_dir, train, validation, epochs, batch_size, verbose=verbose,
+                                 initial_model=start.model if start is not None else None)
         if not hard_negatives:
             return history
         detector = load_detector_weights(run_dir / "model")
