@@ -18,7 +18,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/lprlab demo --out data/demo
-	@echo "open data/demo/index.html"
+	@echo "open data/demo/index.html (synthetic galleries, then real photos read end to end)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

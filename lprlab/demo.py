@@ -35,7 +35,7 @@ def run_demo(out_dir: str | pathlib.Path, seed: int = 0, backgrounds: str | None
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     folder = backgrounds or (str(SHARED_BACKGROUNDS) if SHARED_BACKGROUNDS.is_dir() else None)
-    photos = PhotoBackgrounds(folder) if folder else None
+    backdrops = PhotoBackgrounds(folder) if folder else None
     formats = resolve_formats("all")
     pictures = {
         "formats.png": ("Every plate format", plots.plot_format_gallery(format_names(), seed)),
@@ -44,9 +44,9 @@ def run_demo(out_dir: str | pathlib.Path, seed: int = 0, backgrounds: str | None
                                   plots.plot_format_gallery(format_names(), seed + 2, pipeline=make_pipeline("full", 96))),
     }
     for preset in ("cctv", "parking"):
-        scenes = [make_scene(formats, np.random.default_rng([seed, i]), preset, photos) for i in range(4)]
+        scenes = [make_scene(formats, np.random.default_rng([seed, i]), preset, backdrops) for i in range(4)]
         pictures[f"scenes_{preset}.png"] = (f"Scenes, preset {preset}", plots.plot_scenes(scenes))
-    windows = [make_window(formats, np.random.default_rng([seed, i]), i % 2 == 0, photos=photos) for i in range(16)]
+    windows = [make_window(formats, np.random.default_rng([seed, i]), i % 2 == 0, photos=backdrops) for i in range(16)]
     pictures["windows.png"] = ("Presence windows (deep-anpr's rule)", plots.plot_images(
         [w.image for w in windows], ["present" if w.present else "absent" for w in windows]))
     parts = ["<!doctype html><meta charset='utf-8'><title>lprlab demo</title><h1>lprlab demo</h1>",

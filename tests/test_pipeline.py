@@ -119,3 +119,21 @@ def test_video_made_on_the_spot(tmp_path, alpr):
     texts = {t["text"] for t in tracks}
     assert sum(p["text"] in texts for p in truth) >= 1
     assert (tmp_path / "annotated.mp4").stat().st_size > 0 and (tmp_path / "annotated.csv").is_file()
+
+
+@needs_weights
+def test_demo_writes_the_report(tmp_path):
+    from lprlab.demo import run_demo
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    from lprlab.datasets import encode_image
+    from lprlab.scene import make_scene
+
+    scene = make_scene(resolve_formats("eu"), np.random.default_rng(1), "parking")
+    (photos / "car.jpg").write_bytes(encode_image(scene.image, ".jpg"))
+    page = run_demo(tmp_path / "demo", photos=str(photos))
+    text = page.read_text()
+    assert "Real photos" in text and "alpr/photos/car.jpg" in text
+    assert (tmp_path / "demo" / "alpr" / "photos" / "car.jpg").is_file()
+    assert (tmp_path / "demo" / "formats.png").is_file()
