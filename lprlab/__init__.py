@@ -21,6 +21,8 @@ _EXPORTS = {
     "seed_everything": "seeding",
     "load_recognizer": "recognition",
     "load_detector": "detection",
+    "ALPR": "pipeline",
+    "Watchlist": "watchlist",
 }
 
 
