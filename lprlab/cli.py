@@ -134,7 +134,8 @@ def _alpr(args) -> None:
         from lprlab.recognition import load_recognizer  # noqa: PLC0415
 
         recognizer = load_recognizer(args.weights)
-    alpr = ALPR(detector, recognizer, region=args.region, watchlist=watchlist, threshold=args.threshold)
+    alpr = ALPR(detector, recognizer, region=args.region, watchlist=watchlist, threshold=args.threshold,
+                base_scale=args.base_scale, min_confidence=args.min_confidence)
     if args.annotate:
         pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
     for path, image in zip(args.images, images):
@@ -247,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--annotate", metavar="DIR", help="write each image with boxes and texts drawn into DIR")
     alpr.add_argument("--watchlist", metavar="DB", help="check plates against this watch-list (SQLite)")
     alpr.add_argument("--threshold", type=float, default=0.5, help="detector presence probability")
+    alpr.add_argument("--base-scale", type=float, default=1.0, help="detector's first pyramid scale")
+    alpr.add_argument("--min-confidence", type=float, default=0.02,
+                      help="drop boxes whose reading fits no format and is less likely than this")
     alpr.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin)")
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.set_defaults(run=_alpr)

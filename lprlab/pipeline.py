@@ -83,6 +83,9 @@ class ALPR:
         top_n: Alternatives kept per plate (post-processing chooses among them).
         enhance_below_px: Plate height in pixels under which the enhancer is used.
         max_distance: Watch-list lookup bound (`lprlab.watchlist.Watchlist.lookup`).
+        min_confidence: A box whose reading fits none of the region's formats and whose confidence
+            is below this is dropped as not a plate (badges, lamps, signs); 0 keeps every box.
+        base_scale: The detector's first pyramid scale (`Detector.detect`).
 
     Raises:
         KeyError: unknown region.
@@ -90,7 +93,7 @@ class ALPR:
 
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
                  threshold: float = 0.5, margin: float = 0.08, top_n: int = 5, enhance_below_px: float = 24.0,
-                 max_distance: float = 1.0):
+                 max_distance: float = 1.0, min_confidence: float = 0.02, base_scale: float = 1.0):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
@@ -103,6 +106,7 @@ class ALPR:
         self.formats = region_formats(region, tuple(recognizer.config.formats))
         self.region, self.threshold, self.margin, self.top_n = region, threshold, margin, top_n
         self.enhance_below_px, self.max_distance = enhance_below_px, max_distance
+        self.min_confidence, self.base_scale = min_confidence, base_scale
 
     def read(self, image: np.ndarray) -> list[PlateResult]:
         """Finds and reads the plates of one photo.
@@ -111,12 +115,13 @@ class ALPR:
             image: (H, W, 3) uint8 RGB.
 
         Returns:
-            One `PlateResult` per detected plate, best detection first.
+            One `PlateResult` per plate, best detection first (boxes whose reading is not
+            plausible are dropped: see `min_confidence`).
 
         Raises:
             ValueError: `image` is not (H, W, 3) uint8.
         """
-        detections = self.detector.detect(image, threshold=self.threshold)
+        detections = self.detector.detect(image, threshold=self.threshold, base_scale=self.base_scale)
         if not detections:
             return []
         crops = [crop_box(image, d.box, self.margin) for d in detections]
@@ -130,6 +135,8 @@ class ALPR:
         for detection, reading, was_enhanced in zip(detections, readings, enhanced):
             text, probability, fmt = postprocess(reading.alternatives or ((reading.text, reading.confidence),),
                                                  self.formats)
+            if fmt is None and probability < self.min_confidence:
+                continue
             hit = self.watchlist.lookup(text, self.max_distance) if self.watchlist is not None and text else None
             results.append(PlateResult(detection.box, text, probability, detection.score, fmt, reading.text,
                                        tuple(reading.alternatives), was_enhanced, hit.as_json() if hit else None))
