@@ -1,7 +1,7 @@
 """Recall at IoU >= 0.4 and false positives per image on the real openalpr-dev photos, per region,
 for a range of presence thresholds (one detection pass per photo, thresholded after NMS).
 
-    .venv/bin/python benchmarks/sweep_detector.py [--weights weights/detector] [--base-scale 1.0]
+    .venv/bin/python benchmarks/sweep_detector.py [--weights weights/detector] [--base-scale 1.0] [--min-support 1]
 """
 import argparse
 import os
@@ -18,17 +18,19 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--weights", default="weights/detector")
 parser.add_argument("--base-scale", type=float, default=1.0)
 parser.add_argument("--thresholds", default="0.3,0.5,0.6,0.7,0.8,0.9,0.95")
+parser.add_argument("--min-support", type=int, default=1, help="windows that must agree on a box (see Detector.detect)")
 args = parser.parse_args()
 detector = load_detector(args.weights)
 thresholds = [float(t) for t in args.thresholds.split(",")]
 print("| region | " + " | ".join(f"t={t:g} recall / FP" for t in thresholds) + " |")
 print("|---|" + "---|" * len(thresholds))
 for photo_set in evaluation.real_photo_sets():
-    found = [detector.detect(image, threshold=min(thresholds), base_scale=args.base_scale) for image in photo_set.images]
     cells = []
-    for t in thresholds:
-        triples = [(truth, np.float32([d.box for d in dets if d.score >= t]).reshape(-1, 4),
-                    [d.score for d in dets if d.score >= t]) for truth, dets in zip(photo_set.boxes, found)]
+    for t in thresholds:  # support depends on the threshold, so one search per threshold
+        found = [detector.detect(image, threshold=t, base_scale=args.base_scale, min_support=args.min_support)
+                 for image in photo_set.images]
+        triples = [(truth, np.float32([d.box for d in dets]).reshape(-1, 4), [d.score for d in dets])
+                   for truth, dets in zip(photo_set.boxes, found)]
         s = detection_scores(triples, 0.4)
         cells.append(f"{s['recall']:.1%} / {s['fp_per_image']:.2f}")
     print(f"| {photo_set.name} | " + " | ".join(cells) + " |", flush=True)
