@@ -46,7 +46,7 @@ except FileNotFoundError as error:
 for photo_set in real_sets:
     show(f"real {photo_set.name} (IoU 0.4)", evaluation.evaluate_detector(detector, photo_set, 0.4, args.threshold,
                                                                          **options)[0])
-speed = evaluation.measure_detector_speed(detector)
+speed = evaluation.measure_detector_speed(detector, **options)
 figures["speed"] = speed
 print("speed: " + ", ".join(f"{k[3:]} {v:.0f} ms ({1000 / v:.1f} images/s)" for k, v in speed.items()))
 if args.json:

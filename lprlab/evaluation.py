@@ -154,19 +154,21 @@ def evaluate_detector(detector, photo_set: PhotoSet, iou_threshold: float = 0.5,
     return scores, [[d for d in dets if d.score >= threshold] for dets in found]
 
 
-def measure_detector_speed(detector, sizes=((720, 1280), (1080, 1920)), repeats: int = 5) -> dict[str, float]:
+def measure_detector_speed(detector, sizes=((720, 1280), (1080, 1920)), repeats: int = 5,
+                           **detect_options) -> dict[str, float]:
     """Milliseconds per image (median of `repeats`) for the full pyramid search on a procedural
-    scene of each (height, width) size; keys like ``"ms_1280x720"``."""
+    scene of each (height, width) size (`detect_options` go to `Detector.detect`); keys like
+    ``"ms_1280x720"``."""
     from lprlab.backgrounds import procedural_background  # noqa: PLC0415
 
     figures = {}
     for height, width in sizes:
         image = procedural_background(np.random.default_rng(0), (height, width))
-        detector.detect(image)
+        detector.detect(image, **detect_options)
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
-            detector.detect(image)
+            detector.detect(image, **detect_options)
             times.append(time.perf_counter() - start)
         figures[f"ms_{width}x{height}"] = 1000 * float(np.median(times))
     return figures
