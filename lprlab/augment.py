@@ -204,3 +204,93 @@ def single_transforms() -> dict[str, A.BasicTransform]:
         "JPEG q=15": A.ImageCompression(quality_range=(15, 15), p=1),
         "plate height 12 px": PlateDownscale(height_range=(12, 12), plate_fraction=0.8, p=1),
     }
+
+
+LR_INTERPOLATIONS = {"area": cv2.INTER_AREA, "bilinear": cv2.INTER_LINEAR, "bicubic": cv2.INTER_CUBIC}
+
+
+def low_resolution_model(scale: float, noise_std: tuple[float, float] = (0.0, 0.04),
+                         jpeg_quality: tuple[int, int] = (40, 95)) -> tuple[A.Compose, A.Compose]:
+    """The first-order degradation model of Real-ESRGAN (Wang et al. 2021, "Real-ESRGAN: Training
+    Real-World Blind Super-Resolution with Pure Synthetic Data", section 3.1), as two pipelines.
+
+    HR → blur (anisotropic generalised Gaussian, sigma 0.2-0.6 x `scale` HR pixels: the camera's
+    optics and anti-aliasing) → downscale by `scale` (done by `low_resolution`, random area,
+    bilinear or bicubic) → sensor noise (Gaussian, std a fraction of the range, or Poisson shot
+    noise) → JPEG (quality).
+
+    Args:
+        scale: Downscale factor (HR size / LR size), >= 1.
+        noise_std: (min, max) Gaussian noise std, fraction of the intensity range.
+        jpeg_quality: (min, max) JPEG quality, 1-100.
+
+    Returns:
+        (before, after): the pipelines applied before and after the downscale.
+
+    Raises:
+        ValueError: `scale` < 1.
+    """
+    if scale < 1:
+        raise ValueError(f"scale must be >= 1 (HR size / LR size), got {scale}")
+    sigma = (0.2 * max(scale, 1.0) ** 0.5, 0.6 * scale)
+    kernel = 2 * int(np.ceil(2.5 * sigma[1])) + 1
+    before = A.Compose([A.AdvancedBlur(blur_limit=(3, max(3, kernel)), sigma_x_limit=sigma, sigma_y_limit=sigma,
+                                       rotate_limit=(-90, 90), beta_limit=(0.5, 4.0), noise_limit=(1.0, 1.0),
+                                       p=0.9)])
+    after = A.Compose([
+        A.OneOf([A.GaussNoise(std_range=noise_std), A.ShotNoise(scale_range=(0.01, 0.1))], p=0.6),
+        A.ImageCompression(quality_range=jpeg_quality, p=0.7),
+    ])
+    return before, after
+
+
+def low_resolution(image: np.ndarray, rng: np.random.Generator, *, scale: float | None = None,
+                   plate_height_px: float | None = None, hr_plate_height_px: float | None = None,
+                   size: tuple[int, int] | None = None, degrade: bool = True,
+                   interpolation: str | None = None) -> np.ndarray:
+    """A low-resolution (LR) version of a high-resolution (HR) plate image.
+
+    The size is set either by a scale factor or by the unit of the zoom-and-enhance study, the LR
+    plate height: ``scale = hr_plate_height_px / plate_height_px``. See `low_resolution_model` for
+    the degradations; with ``degrade=False`` it is a plain resize (the textbook bicubic LR).
+
+    Args:
+        image: (H, W, 3) uint8 RGB, the HR image.
+        rng: The only source of randomness.
+        scale: HR size / LR size, >= 1.
+        plate_height_px: LR plate height in pixels (with `hr_plate_height_px`, instead of `scale`).
+        hr_plate_height_px: The plate's height in `image`, pixels.
+        size: (height, width) of the LR output; default HR size / scale, rounded.
+        degrade: Blur, noise and JPEG as well as resizing.
+        interpolation: ``area``, ``bilinear`` or ``bicubic``; random when None (and bicubic when
+            `degrade` is False).
+
+    Returns:
+        (h, w, 3) uint8 RGB, the LR image.
+
+    Raises:
+        ValueError: neither or both of `scale` and `plate_height_px`, a scale below 1, an image
+            that is not (H, W, 3) uint8, or an unknown interpolation.
+    """
+    if not isinstance(image, np.ndarray) or image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8 \
+            or image.size == 0:
+        raise ValueError(f"image must be a non-empty (H, W, 3) uint8 array, got {getattr(image, 'shape', None)}")
+    if (scale is None) == (plate_height_px is None):
+        raise ValueError("give exactly one of scale or plate_height_px")
+    if plate_height_px is not None:
+        if not hr_plate_height_px or plate_height_px <= 0:
+            raise ValueError("plate_height_px needs a positive hr_plate_height_px (the plate height in the HR image)")
+        scale = hr_plate_height_px / plate_height_px
+    if scale < 1:
+        raise ValueError(f"scale must be >= 1 (the LR image is smaller), got {scale:.3f}")
+    height, width = image.shape[:2]
+    out_h, out_w = size or (max(1, round(height / scale)), max(1, round(width / scale)))
+    if interpolation is None:
+        interpolation = ("area", "bilinear", "bicubic")[rng.integers(3)] if degrade else "bicubic"
+    if interpolation not in LR_INTERPOLATIONS:
+        raise ValueError(f"unknown interpolation {interpolation!r}; known: {', '.join(LR_INTERPOLATIONS)}")
+    before, after = low_resolution_model(scale) if degrade else (None, None)
+    if before is not None:
+        image = augment(image, before, rng)
+    small = cv2.resize(image, (out_w, out_h), interpolation=LR_INTERPOLATIONS[interpolation])
+    return augment(small, after, rng) if after is not None else small

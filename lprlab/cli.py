@@ -81,6 +81,17 @@ def _train_detector(args) -> None:
     print(args.out)
 
 
+def _train_enhancer(args) -> None:
+    from lprlab.models.enhancer import EnhancerConfig, default_upsample_filters  # noqa: PLC0415
+    from lprlab.train_enhancer import train_enhancer_synthetic  # noqa: PLC0415
+
+    config = EnhancerConfig(scale=args.scale, filters=args.filters, blocks=args.blocks, seed=args.seed,
+                            upsample_filters=default_upsample_filters(args.scale, args.filters))
+    train_enhancer_synthetic(config, args.out, args.count, args.val_count, args.pretrain_epochs, args.gan_epochs,
+                             args.adversarial_weight, args.batch_size, args.data_dir, verbose=2)
+    print(args.out)
+
+
 def _read(args) -> None:
     import json  # noqa: PLC0415
 
@@ -95,6 +106,16 @@ def _read(args) -> None:
                              ensure_ascii=False))
         else:
             print(f"{path}\t{reading.text}\t{reading.confidence:.3f}")
+
+
+def _enhance(args) -> None:
+    import json  # noqa: PLC0415
+
+    from lprlab.enhancement import enhance_to_folder, load_enhancer  # noqa: PLC0415
+
+    enhancer = load_enhancer(args.weights, args.scale)
+    for path, output in zip(args.images, enhance_to_folder(enhancer, args.images, args.out)):
+        print(json.dumps({"image": path, "output": str(output)}, ensure_ascii=False))
 
 
 def _detect(args) -> None:
@@ -232,6 +253,12 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("--weights", help="weights path without suffix (default: weights/recognizer_latin)")
     read.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
     read.set_defaults(run=_read)
+    enhance = commands.add_parser("enhance", help="super-resolve low-resolution plate crops (SRGAN)")
+    enhance.add_argument("images", nargs="+", metavar="IMG")
+    enhance.add_argument("--out", required=True, help="folder for the enhanced PNGs (<stem>_x<scale>.png)")
+    enhance.add_argument("--scale", type=int, default=4, choices=(2, 4, 8), help="scale factor")
+    enhance.add_argument("--weights", help="weights path without suffix (default: weights/enhancer_x<scale>)")
+    enhance.set_defaults(run=_enhance)
     detect = commands.add_parser("detect", help="find plates in photos (PNG/JPEG)")
     detect.add_argument("images", nargs="+", metavar="IMG")
     detect.add_argument("--weights", help="weights path without suffix (default: weights/detector)")
@@ -306,6 +333,20 @@ def build_parser() -> argparse.ArgumentParser:
     det.add_argument("--hard-epochs", type=int, default=3, help="fine-tuning epochs with the hard negatives")
     det.add_argument("--init", help="start from these detector weights (continued training on new tiles)")
     det.set_defaults(run=_train_detector)
+    enh = train.add_parser("enhancer", help="train the SRGAN plate enhancer (SRResNet pretraining, then adversarial)")
+    enh.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")
+    enh.add_argument("--scale", type=int, default=4, choices=(2, 4, 8), help="scale factor")
+    enh.add_argument("--count", type=int, default=24_000, help="synthetic HR plate crops")
+    enh.add_argument("--val-count", type=int, default=1_000)
+    enh.add_argument("--pretrain-epochs", type=int, default=5, help="epochs on pixel and text-aware losses")
+    enh.add_argument("--gan-epochs", type=int, default=2, help="then epochs with the adversarial loss")
+    enh.add_argument("--adversarial-weight", type=float, default=1e-3)
+    enh.add_argument("--filters", type=int, default=32)
+    enh.add_argument("--blocks", type=int, default=6)
+    enh.add_argument("--batch-size", type=int, default=32)
+    enh.add_argument("--seed", type=int, default=0)
+    enh.add_argument("--data-dir", default="data/synth", help="where the HR crop sets are written")
+    enh.set_defaults(run=_train_enhancer)
     return parser
 
 
