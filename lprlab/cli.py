@@ -118,6 +118,12 @@ def _enhance(args) -> None:
         print(json.dumps({"image": path, "output": str(output)}, ensure_ascii=False))
 
 
+def _serve(args) -> None:
+    from lprlab.serve import serve  # noqa: PLC0415
+
+    serve(args.host, args.port, args.max_concurrency)
+
+
 def _detect(args) -> None:
     import json  # noqa: PLC0415
 
@@ -259,6 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     enhance.add_argument("--scale", type=int, default=4, choices=(2, 4, 8), help="scale factor")
     enhance.add_argument("--weights", help="weights path without suffix (default: weights/enhancer_x<scale>)")
     enhance.set_defaults(run=_enhance)
+    srv = commands.add_parser("serve", help="the web page and JSON service (FastAPI; uploads only)")
+    srv.add_argument("--host", default="127.0.0.1", help="address to bind (loopback by default)")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--max-concurrency", type=int, default=2, help="inferences run at once")
+    srv.set_defaults(run=_serve)
     detect = commands.add_parser("detect", help="find plates in photos (PNG/JPEG)")
     detect.add_argument("images", nargs="+", metavar="IMG")
     detect.add_argument("--weights", help="weights path without suffix (default: weights/detector)")
