@@ -225,3 +225,66 @@ def plot_presence_levels(image: np.ndarray, detector, levels: int = 4) -> plt.Fi
         _off(ax)
     figure.tight_layout()
     return figure
+
+
+def plot_lr_study(rows, title: str = "Top-1 plate accuracy against LR plate height") -> plt.Figure:
+    """The zoom-and-enhance chart from `lprlab.study.run_study` rows: accuracy (%) against LR plate
+    height (pixels, log axis) for bicubic, the LR-trained recogniser and the enhancer, with the HR
+    accuracy as a dashed line."""
+    measured = [r for r in rows if np.isfinite(r.height)]
+    full = [r for r in rows if not np.isfinite(r.height)]
+    heights = [r.height for r in measured]
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for field, label, style in (("bicubic", "(a) bicubic → recogniser", "o-"),
+                                ("lr_trained", "(b) recogniser trained on LR of that height", "s-"),
+                                ("enhanced", "(c) SRGAN enhancer → recogniser", "^-")):
+        values = [getattr(r, field) for r in measured]
+        if any(v is not None for v in values):
+            ax.plot(heights, [np.nan if v is None else 100 * v for v in values], style, label=label)
+    if full:
+        ax.axhline(100 * full[0].bicubic, color="grey", ls="--", lw=1, label="HR (full size)")
+    for level in (50, 90):
+        ax.axhline(level, color="k", lw=0.5, alpha=0.4)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(heights)
+    ax.set_xticklabels([f"{h:g}" for h in heights])
+    ax.set_xlabel("LR plate height (pixels)")
+    ax.set_ylabel("top-1 plate accuracy (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sr_gallery(columns_images: dict, readings: dict | None = None, truths=None, size: float = 1.0) -> plt.Figure:
+    """A row per plate and a column per stage (e.g. LR | bicubic | SR | HR); each image titled with
+    its reading (green when it matches the truth, red otherwise).
+
+    Args:
+        columns_images: {column title: list of RGB uint8 images}, all lists of one length.
+        readings: {column title: list of read texts}, for the columns that were read.
+        truths: True texts, one per row.
+        size: Height of a row in inches.
+    """
+    names = list(columns_images)
+    count = len(columns_images[names[0]])
+    fig, axes = plt.subplots(count, len(names), figsize=(2.6 * len(names) * size, (size * 0.9 + 0.25) * count),
+                             squeeze=False)
+    for col, name in enumerate(names):
+        for row in range(count):
+            ax = axes[row, col]
+            ax.imshow(columns_images[name][row], interpolation="nearest")
+            _off(ax)
+            title = name if row == 0 else ""
+            if readings and name in readings:
+                text = readings[name][row]
+                ok = truths is not None and text == truths[row]
+                ax.set_title(f"{title}\n{text}" if title else text, fontsize=8,
+                             color="green" if ok else "red" if truths is not None else "black")
+            elif title or (truths is not None and col == len(names) - 1):
+                ax.set_title(f"{title}\n{truths[row]}" if truths is not None and col == len(names) - 1 else title,
+                             fontsize=8)
+    fig.tight_layout()
+    return fig
