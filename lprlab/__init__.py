@@ -21,6 +21,7 @@ _EXPORTS = {
     "seed_everything": "seeding",
     "load_recognizer": "recognition",
     "load_detector": "detection",
+    "load_enhancer": "enhancement",
     "ALPR": "pipeline",
     "Watchlist": "watchlist",
 }

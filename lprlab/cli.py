@@ -161,8 +161,13 @@ def _alpr(args) -> None:
         from lprlab.recognition import load_recognizer  # noqa: PLC0415
 
         recognizer = load_recognizer(args.weights)
-    alpr = ALPR(detector, recognizer, region=args.region, watchlist=watchlist, threshold=args.threshold,
-                base_scale=args.base_scale, min_confidence=args.min_confidence)
+    enhancer = None
+    if args.enhance:
+        from lprlab.enhancement import load_enhancer  # noqa: PLC0415
+
+        enhancer = load_enhancer()
+    alpr = ALPR(detector, recognizer, enhancer, region=args.region, watchlist=watchlist, threshold=args.threshold,
+                base_scale=args.base_scale, min_confidence=args.min_confidence, enhance_below_px=args.enhance_below)
     if args.annotate:
         pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
     for path, image in zip(args.images, images):
@@ -290,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--min-confidence", type=float, default=0.02,
                       help="drop boxes whose reading fits no format and is less likely than this")
     alpr.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin)")
+    alpr.add_argument("--enhance", action="store_true", help="super-resolve small plates first (weights/enhancer_x4)")
+    alpr.add_argument("--enhance-below", type=float, default=16.0, metavar="PX",
+                      help="with --enhance: plates under this many pixels high go through the enhancer")
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.set_defaults(run=_alpr)
     video = commands.add_parser("video", help="read the plates of a video file or camera, tracked across frames")

@@ -92,7 +92,7 @@ class ALPR:
     """
 
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
-                 threshold: float = 0.5, margin: float = 0.08, top_n: int = 5, enhance_below_px: float = 24.0,
+                 threshold: float = 0.5, margin: float = 0.08, top_n: int = 5, enhance_below_px: float = 16.0,
                  max_distance: float = 1.0, min_confidence: float = 0.02, base_scale: float = 1.0):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
