@@ -13,6 +13,7 @@ import logging
 import os
 import pathlib
 
+import cv2
 import keras
 import numpy as np
 
@@ -98,8 +99,6 @@ def make_lr(hr: np.ndarray, config: EnhancerConfig, rng: np.random.Generator, hr
     exact_height = hr_plate_height / config.scale
     height = exact_height * rng.uniform(smallest, 1.0)
     small = low_resolution(hr, rng, plate_height_px=height, hr_plate_height_px=hr_plate_height)
-    import cv2  # noqa: PLC0415
-
     return cv2.resize(small, config.lr_size[::-1], interpolation=cv2.INTER_CUBIC)
 
 
