@@ -86,9 +86,12 @@ def _train_enhancer(args) -> None:
     from lprlab.train_enhancer import train_enhancer_synthetic  # noqa: PLC0415
 
     config = EnhancerConfig(scale=args.scale, filters=args.filters, blocks=args.blocks, seed=args.seed,
-                            upsample_filters=default_upsample_filters(args.scale, args.filters))
-    train_enhancer_synthetic(config, args.out, args.count, args.val_count, args.pretrain_epochs, args.gan_epochs,
-                             args.adversarial_weight, args.batch_size, args.data_dir, verbose=2)
+                            upsample_filters=default_upsample_filters(args.scale, args.filters),
+                            text_weight=args.text_weight, exact_share=args.exact_share)
+    train_enhancer_synthetic(config, args.out, count=args.count, val_count=args.val_count,
+                             pretrain_epochs=args.pretrain_epochs, gan_epochs=args.gan_epochs,
+                             adversarial_weight=args.adversarial_weight, batch_size=args.batch_size,
+                             data_dir=args.data_dir, verbose=2)
     print(args.out)
 
 
@@ -360,6 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
     enh.add_argument("--pretrain-epochs", type=int, default=5, help="epochs on pixel and text-aware losses")
     enh.add_argument("--gan-epochs", type=int, default=2, help="then epochs with the adversarial loss")
     enh.add_argument("--adversarial-weight", type=float, default=1e-3)
+    enh.add_argument("--text-weight", type=float, default=0.02, help="weight of the recogniser cross-entropy loss")
+    enh.add_argument("--exact-share", type=float, default=0.5, help="share of exact x-scale LR pairs")
     enh.add_argument("--filters", type=int, default=32)
     enh.add_argument("--blocks", type=int, default=6)
     enh.add_argument("--batch-size", type=int, default=32)

@@ -185,7 +185,8 @@ def train_enhancer(config: EnhancerConfig, run_dir: str | os.PathLike, train: HR
     (run_dir / "config.json").write_text(json.dumps(dataclasses.asdict(config), indent=1))
     keras.utils.set_random_seed(config.seed)
     rec_model, rec_config, _ = load_recognizer(recognizer or WEIGHTS_DIR / config.recognizer)
-    train_seq = PairSequence(train, config, rec_config, batch_size, config.seed, shuffle=True)
+    train_seq = PairSequence(train, config, rec_config, batch_size, config.seed, shuffle=True,
+                             exact=config.exact_share)
     val_seq = PairSequence(validation, config, rec_config, batch_size, config.seed + 1, shuffle=False, exact=1.0)
     steps = epochs * min(len(train_seq), steps_per_epoch or len(train_seq))
     generator = generator if generator is not None else build_generator(config)
@@ -206,7 +207,7 @@ def train_enhancer(config: EnhancerConfig, run_dir: str | os.PathLike, train: HR
 
 def train_enhancer_synthetic(config: EnhancerConfig, run_dir: str | os.PathLike, count: int = 30_000,
                              val_count: int = 1_000, pretrain_epochs: int = 8, gan_epochs: int = 4,
-                             adversarial_weight: float = 1e-3, batch_size: int = 32,
+                             adversarial_weight: float = 1e-3, batch_size: int = 32, gan_lr_factor: float = 0.5,
                              data_dir: str | os.PathLike = "data/synth", steps_per_epoch: int | None = None,
                              verbose: int | str = "auto") -> pathlib.Path:
     """Generates (or reuses) HR crops, pretrains on content losses (SRResNet), then trains with the
@@ -228,7 +229,7 @@ def train_enhancer_synthetic(config: EnhancerConfig, run_dir: str | os.PathLike,
     if gan_epochs <= 0 or (gan_dir / "model.keras").is_file():
         return run_dir
     gan_config = dataclasses.replace(config, adversarial_weight=adversarial_weight,
-                                     learning_rate=config.learning_rate / 5)
+                                     learning_rate=config.learning_rate * gan_lr_factor)
     train_enhancer(gan_config, gan_dir, train, validation, gan_epochs, batch_size, generator=generator,
                    steps_per_epoch=steps_per_epoch, verbose=verbose)
     return run_dir

@@ -46,6 +46,8 @@ class EnhancerConfig:
         pixel_weight, feature_weight, text_weight, adversarial_weight: Loss weights: L1 on pixels,
             squared distance of recogniser features, recogniser cross-entropy on the true text,
             adversarial (0 during pretraining).
+        exact_share: Share of training pairs whose LR is exactly HR / scale; the others have a
+            smaller plate, resized up to `lr_size` (see `lprlab.train_enhancer.make_lr`).
         recognizer: The recogniser weights the text-aware loss used.
         feature_layer: The recogniser layer whose features the perceptual loss compares (a mid-level
             ReLU: strokes and character parts, before the head).
@@ -62,6 +64,7 @@ class EnhancerConfig:
     feature_weight: float = 0.05
     text_weight: float = 0.02
     adversarial_weight: float = 0.0
+    exact_share: float = 0.5
     recognizer: str = "recognizer_latin"
     feature_layer: str = "rec_relu1_1"
     seed: int = 0
