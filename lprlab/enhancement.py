@@ -57,7 +57,9 @@ class Enhancer:
         for i, image in enumerate(images):
             _check(image, f"image {i}", native)
         if native:
-            return [_to_uint8(self.model.predict_on_batch(image[None].astype(np.float32) / 255.0)[0])
+            # an eager call per crop: a traced function would see unknown sizes, which the bicubic
+            # skip's resize cannot take
+            return [_to_uint8(self.model(image[None].astype(np.float32) / 255.0, training=False)[0])
                     for image in images]
         lr_h, lr_w = self.config.lr_size
         out = []
