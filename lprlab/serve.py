@@ -39,6 +39,7 @@ from starlette.exceptions import HTTPException
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_GENERATE = 32
+ENHANCE_UP_TO = 1.25  # crops up to this many times the enhancer's LR height are enhanced
 PAGE = pathlib.Path(__file__).resolve().parent / "web" / "index.html"
 
 
@@ -276,15 +277,24 @@ def create_app(models: Models | None = None, max_bytes: int = MAX_BYTES, max_pix
 
 
 def _read(models: Models, crop: np.ndarray, name: str, enhance: bool) -> dict:
-    enhanced = None
-    if enhance and models.enhancer is not None and min(crop.shape[:2]) >= 4:
-        enhanced = models.enhancer.enhance([crop])[0]
+    enhanced, note = None, None
+    enhancer = models.enhancer if enhance else None
+    if enhance and enhancer is None:
+        note = "no enhancer weights loaded"
+    elif enhancer is not None:
+        largest = round(ENHANCE_UP_TO * enhancer.config.lr_size[0])
+        if crop.shape[0] > largest:  # as the pipeline: only plates smaller than the enhancer's input
+            note = f"not enhanced: {crop.shape[0]} px high, over the enhancer's {largest} px"
+        elif min(crop.shape[:2]) >= 4:
+            enhanced = enhancer.enhance([crop])[0]
     reading = models.recognizer.read([enhanced if enhanced is not None else crop], top_n=5)[0]
     out = {"image": name, "text": reading.text, "confidence": round(reading.confidence, 4),
            "alternatives": [{"text": t, "confidence": round(p, 4)} for t, p in reading.alternatives],
            "enhanced": enhanced is not None}
     if enhanced is not None:
         out["enhanced_image"] = data_url(enhanced)
+    if note:
+        out["enhance_note"] = note
     return out
 
 
