@@ -245,7 +245,9 @@ def export_enhancer(model_path: str | os.PathLike, destination: str | os.PathLik
     model_path = pathlib.Path(model_path)
     generator, config, info = load_enhancer(model_path)
     history = {}
-    for phase in ("pretrain", "gan"):
+    phases = ("pretrain", "gan")
+    phases = phases[:phases.index(model_path.parent.name) + 1] if model_path.parent.name in phases else phases
+    for phase in phases:
         log_file = model_path.parent.parent / phase / "log.csv"
         if log_file.is_file():
             with open(log_file, newline="") as handle:
