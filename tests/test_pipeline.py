@@ -137,3 +137,4 @@ def test_demo_writes_the_report(tmp_path):
     assert "Real photos" in text and "alpr/photos/car.jpg" in text
     assert (tmp_path / "demo" / "alpr" / "photos" / "car.jpg").is_file()
     assert (tmp_path / "demo" / "formats.png").is_file()
+    assert (tmp_path / "demo" / "enhance.png").is_file() and "Zoom and enhance" in text  # shipped enhancer
