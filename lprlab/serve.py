@@ -174,7 +174,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge()
+                    raise BodyTooLarge(f"request body over the limit of {self.max_bytes:,} bytes")
             return message
 
         async def tracked_send(message):
@@ -184,7 +184,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted_receive, tracked_send)
-        except _TooLarge:
+        except BodyTooLarge:
             if not started:
                 await self._refuse(send)
 
@@ -197,8 +197,8 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
+class BodyTooLarge(Exception):
+    """A request body passed the size limit while it was being read."""
 
 
 def create_app(models: Models | None = None, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
@@ -236,6 +236,8 @@ def create_app(models: Models | None = None, max_bytes: int = MAX_BYTES, max_pix
 
     @app.exception_handler(HTTPException)
     async def _http_error(request, error: HTTPException):
+        if isinstance(error.__cause__, BodyTooLarge):  # a streamed body passed the limit while being parsed
+            return JSONResponse({"error": str(error.__cause__)}, status_code=413)
         return JSONResponse({"error": str(error.detail)}, status_code=error.status_code)
 
     @app.exception_handler(Exception)
@@ -249,12 +251,14 @@ def create_app(models: Models | None = None, max_bytes: int = MAX_BYTES, max_pix
     async def page():
         return HTMLResponse(PAGE.read_text(encoding="utf-8"))
 
-    @app.get("/v1/health")
-    async def health():
-        recognizer = models.recognizer
-        enhancer = models.enhancer
+    def _health() -> dict:
+        recognizer, enhancer = models.recognizer, models.enhancer  # loads them on first use
         return {"status": "ok", "version": lprlab.__version__, "formats": list(recognizer.config.formats),
                 "enhancer": None if enhancer is None else {"scale": enhancer.scale}}
+
+    @app.get("/v1/health")
+    async def health():
+        return await run_in_threadpool(_health)  # never block the event loop, even while models load
 
     @app.post("/v1/read")
     async def read(image: UploadFile = File(..., description="a plate crop (PNG/JPEG)"),
@@ -336,10 +340,13 @@ def _generate(format_name: str, plate_height: float, count: int, seed: int | Non
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, max_concurrency: int = 2) -> None:
-    """Runs the service with uvicorn until interrupted (binds to loopback by default)."""
+    """Loads the shipped models, then runs the service with uvicorn until interrupted (binds to
+    loopback by default)."""
     import uvicorn  # noqa: PLC0415
 
-    uvicorn.run(create_app(max_concurrency=max_concurrency), host=host, port=port, log_level="info")
+    models = Models()
+    models.alpr(None)  # recogniser, enhancer and detector loaded before the first request
+    uvicorn.run(create_app(models, max_concurrency=max_concurrency), host=host, port=port, log_level="info")
 
 
 def start_background_server(app, host: str = "127.0.0.1", port: int = 0, timeout_s: float = 30.0):

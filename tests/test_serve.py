@@ -128,6 +128,28 @@ def test_bad_generate_and_region(client, plate):
     assert client.get("/v1/nothing").status_code == 404 and "error" in client.get("/v1/nothing").json()
 
 
+def test_streamed_oversize_body_gets_413(models):
+    """A chunked upload (no Content-Length) is cut off as soon as it passes the limit."""
+    import httpx2
+
+    server, url = start_background_server(create_app(models, max_bytes=1024 * 1024))
+
+    def body():
+        yield b'--b\r\nContent-Disposition: form-data; name="image"; filename="x.png"\r\n\r\n'
+        for _ in range(24):
+            yield b"\0" * 65536
+        yield b"\r\n--b--\r\n"
+
+    try:
+        answer = httpx2.post(url + "/v1/read", content=body(), timeout=60,
+                             headers={"content-type": "multipart/form-data; boundary=b"})
+        assert answer.request.headers.get("transfer-encoding") == "chunked"
+        assert answer.status_code == 413 and "over the limit" in answer.json()["error"]
+        assert httpx2.get(url + "/v1/health", timeout=60).status_code == 200
+    finally:
+        server.should_exit = True
+
+
 def test_bounded_load_on_loopback(models, plate):
     server, url = start_background_server(create_app(models, max_concurrency=2))
     try:
