@@ -19,8 +19,9 @@ parser.add_argument("--count", type=int, default=200, help="synthetic test scene
 parser.add_argument("--threshold", type=float, default=0.5)
 parser.add_argument("--base-scale", type=float, default=1.0)
 parser.add_argument("--json", help="write the figures here")
+parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16"))
 args = parser.parse_args()
-detector = load_detector(args.weights)
+detector = load_detector(args.weights, args.precision)
 options = {"base_scale": args.base_scale}
 figures = {}
 print(f"weights {args.weights}, threshold {args.threshold}, base scale {args.base_scale}")

@@ -11,15 +11,15 @@ WEIGHTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "detector"
 
 
-def load_detector(path: str | os.PathLike | None = None) -> Detector:
+def load_detector(path: str | os.PathLike | None = None, precision: str = "float32") -> Detector:
     """Loads detector weights (``<path>.keras`` + ``<path>.json``); the shipped ``weights/detector``
-    by default.
+    by default. ``precision="bfloat16"`` runs the search in bfloat16 (see `Detector`).
 
     Raises:
         FileNotFoundError: the weights are missing.
-        ValueError: the weights disagree with their metadata.
+        ValueError: the weights disagree with their metadata, or an unknown precision.
     """
-    return load_detector_weights(path or DEFAULT_WEIGHTS)
+    return load_detector_weights(path or DEFAULT_WEIGHTS, precision)
 
 
 def detect_files(detector: Detector, paths, **options) -> list[list[Detection]]:

@@ -215,3 +215,25 @@ def test_hard_negative_mining_writes_labelled_tiles(detector, tmp_path):
     assert set(np.unique(targets[..., 0])) <= {-1.0, 0.0, 1.0}
     again = mine_hard_negatives(detector, 6, 0, tmp_path / "hard", threshold=0.0, progress=False)
     assert again == labels  # a finished set is reused
+
+
+def test_bfloat16_search_matches_float32(tmp_path):
+    """The bfloat16 copy finds the same plates as float32 (same weights, cast)."""
+    weights = ROOT / "weights" / "detector.keras"
+    if not weights.is_file():
+        pytest.skip("no shipped detector weights")
+    from lprlab.detection import load_detector
+    from lprlab.scene import make_scene
+
+    full, half = load_detector(), load_detector(precision="bfloat16")
+    assert half.precision == "bfloat16"
+    for seed in (5, 6):
+        scene = make_scene(resolve_formats("eu,us"), np.random.default_rng(seed), "parking")
+        a, b = full.detect(scene.image), half.detect(scene.image)
+        if not a:
+            continue
+        overlap = iou_matrix(np.float32([d.box for d in a]), np.float32([d.box for d in b]))
+        assert overlap.shape[1] > 0 and overlap.max(axis=1)[0] > 0.8  # the best box is found by both
+        assert abs(a[0].score - max(d.score for d in b)) < 0.1
+    with pytest.raises(ValueError, match="unknown precision"):
+        load_detector(precision="float8")

@@ -193,11 +193,23 @@ class Detector:
         model: The Keras model of `build_detector`.
         config: Its `DetectorConfig`.
         info: The weights' JSON metadata.
+        precision: ``float32``, or ``bfloat16`` to run the search on a bfloat16 copy of the network
+            (CPUs with AVX512-BF16 or AMX run its convolutions about 3x faster; the output layer
+            stays float32).
+
+    Raises:
+        ValueError: an unknown `precision`.
     """
 
-    def __init__(self, model: keras.Model, config: DetectorConfig, info: dict | None = None):
-        self.model, self.config, self.info = model, config, info or {}
-        self._forward = tf.function(lambda x: model(x, training=False), reduce_retracing=True,
+    PRECISIONS = ("float32", "bfloat16")
+
+    def __init__(self, model: keras.Model, config: DetectorConfig, info: dict | None = None,
+                 precision: str = "float32"):
+        if precision not in self.PRECISIONS:
+            raise ValueError(f"unknown precision {precision!r}; known: {', '.join(self.PRECISIONS)}")
+        self.model, self.config, self.info, self.precision = model, config, info or {}, precision
+        net = model if precision == "float32" else _reduced_precision_copy(model, config, precision)
+        self._forward = tf.function(lambda x: net(x, training=False), reduce_retracing=True,
                                     input_signature=[tf.TensorSpec((None, None, None, 3), tf.float32)])
 
     def presence_grid(self, image: np.ndarray) -> np.ndarray:
@@ -290,8 +302,20 @@ def save_detector(model: keras.Model, config: DetectorConfig, path: str | os.Pat
     return save_with_metadata(model, "detector", config, path, metadata)
 
 
-def load_detector_weights(path: str | os.PathLike) -> Detector:
-    """Loads detector weights and checks them against their metadata.
+def _reduced_precision_copy(model: keras.Model, config: DetectorConfig, dtype: str) -> keras.Model:
+    """The detector rebuilt under the `dtype` compute policy with `model`'s weights (cast)."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(dtype)
+    try:
+        copy = build_detector(config)
+    finally:
+        keras.config.set_dtype_policy(previous)
+    copy.set_weights(model.get_weights())
+    return copy
+
+
+def load_detector_weights(path: str | os.PathLike, precision: str = "float32") -> Detector:
+    """Loads detector weights and checks them against their metadata; `precision` as `Detector`.
 
     Raises:
         FileNotFoundError: ``<path>.keras`` or ``<path>.json`` is missing.
@@ -307,4 +331,4 @@ def load_detector_weights(path: str | os.PathLike) -> Detector:
     if tuple(model.input_shape[1:]) != (None, None, 3) or out != (1, 1, 1, 5):
         raise ValueError(f"weights {str(keras_path)!r} do not fit their metadata: a {config.window} window "
                          f"gives {out}, expected (1, 1, 1, 5)")
-    return Detector(model, config, info)
+    return Detector(model, config, info, precision)
