@@ -1,5 +1,6 @@
 """Every recogniser figure of the README: synthetic test set (augmented and clean), the real openalpr
-sets (exact and O/0 I/1 merged), speed, and with --finetune the fine-tuned model on held-out real crops.
+sets (exact and O/0 I/1 merged; raw, and fitted to the region's plate patterns as the end-to-end
+reader does), speed, and with --finetune the fine-tuned model on held-out real crops.
 
     .venv/bin/python benchmarks/eval_recognizer.py [--weights weights/recognizer_latin] [--finetune]
     .venv/bin/python benchmarks/eval_recognizer.py --weights weights/recognizer_cjk --synthetic-only
@@ -41,6 +42,7 @@ for augment in ("full", "none"):
 real_sets = [] if args.synthetic_only else evaluation.real_test_sets()
 for eval_set in real_sets:
     show(eval_set.name, evaluation.evaluate(recognizer, eval_set)[0])
+    show(f"{eval_set.name}, {eval_set.region} patterns", evaluation.evaluate(recognizer, eval_set, patterns=True)[0])
 speed = evaluation.measure_speed(recognizer)
 print(f"speed: {speed['plates_per_s']:,.0f} plates/s batched, {speed['ms_per_plate']:.2f} ms one plate")
 if args.finetune:

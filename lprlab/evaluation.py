@@ -17,13 +17,15 @@ TEST_SEED = 10_000  # the synthetic test set's seed; training uses small seeds
 
 @dataclasses.dataclass
 class EvalSet:
-    """Images to read: `images` (list of (H, W, 3) uint8 RGB), true `texts`, and a `groups` label
-    per image (format or region) for the per-group table."""
+    """Images to read: `images` (list of (H, W, 3) uint8 RGB), true `texts`, a `groups` label
+    per image (format or region) for the per-group table, and the `region` the plates come from
+    (see `lprlab.postprocess.REGIONS`; None for a mix of formats)."""
 
     name: str
     images: list
     texts: list
     groups: list
+    region: str | None = None
 
 
 def synthetic_test_set(formats, count: int = 3000, image_size=(64, 128), augment: str = "full") -> EvalSet:
@@ -38,17 +40,32 @@ def real_test_sets(root=None) -> list[EvalSet]:
     end-to-end photos of br, eu and us. Raises FileNotFoundError when the data is absent."""
     sets = []
     crops = load_openalpr_crops(root, "us")
-    sets.append(EvalSet("crops/us", [p.image for p in crops], [p.text for p in crops], ["us"] * len(crops)))
+    sets.append(EvalSet("crops/us", [p.image for p in crops], [p.text for p in crops], ["us"] * len(crops), "us"))
     for region in ("br", "eu", "us"):
         plates = load_openalpr_endtoend(root, region)
         sets.append(EvalSet(f"endtoend/{region}", [p.image for p in plates], [p.text for p in plates],
-                            [region] * len(plates)))
+                            [region] * len(plates), region))
     return sets
 
 
-def evaluate(recognizer, eval_set: EvalSet) -> tuple[dict, list]:
-    """Reads `eval_set`; returns (per-group accuracy table, readings)."""
-    readings = recognizer.read(eval_set.images)
+def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int = 5) -> tuple[dict, list]:
+    """Reads `eval_set`; returns (per-group accuracy table, readings).
+
+    With `patterns`, each reading's text is what the end-to-end reader reports: the most probable
+    of its `top_n` alternatives that fits a pattern of the set's region (of the recogniser's
+    formats when the set has none) after look-alike swaps (`lprlab.postprocess.postprocess`);
+    the readings returned are then copies with that text.
+    """
+    if not patterns:
+        readings = recognizer.read(eval_set.images)
+        return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
+    from lprlab.postprocess import postprocess, region_formats  # noqa: PLC0415
+
+    formats = region_formats(eval_set.region, tuple(recognizer.config.formats))
+    readings = []
+    for reading in recognizer.read(eval_set.images, top_n=top_n):
+        text, _, _ = postprocess(reading.alternatives, formats)
+        readings.append(dataclasses.replace(reading, text=text))
     return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
 
 

@@ -18,6 +18,7 @@ token       meaning
 ``o``       the German registration stickers (two stacked seals)
 ``c``       the Croatian coat of arms (red and white chequered shield)
 ``s``       the Slovak coat of arms (white double cross on red, blue hills)
+``e``       an emblem between groups, as on many US plates (fruit, flag, heart, star, outline)
 ``|``       start of the next row (two-row plates)
 ==========  ==================================================================================
 
@@ -36,7 +37,7 @@ import numpy as np
 
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-SEPARATORS = " -·ocs"
+SEPARATORS = " -·ocse"
 _QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
 
 from lprlab.plate_parts import (  # noqa: E402,F401 (re-exported: the catalogue imports them from here)

@@ -172,7 +172,8 @@ US_STICKERS = (Caption((0.03, 0.05, 0.2, 0.2), ("JAN", "APR", "JUL", "OCT", "FEB
 def _us_generic(name: str, scenery: Scenery | None, schemes) -> PlateVariant:
     art = (scenery,) if scenery else ()
     return PlateVariant(
-        name=name, size_mm=(305, 152), patterns=(VANITY, "NLLLDDD", "DDDLLL", "LLLDDD", "AAA·AAA", "DLLDDD"),
+        name=name, size_mm=(305, 152), patterns=(VANITY, "NLLLDDD", "DDDLLL", "LLLDDD", "AAA·AAA", "DLLDDD", "LLLeDDD", "DDDeLLL",
+                                        "LLeDDDD", "DDDeDDD"),
         rows=(Row(top=0.25, bottom=0.78, left=0.05, right=0.95),), schemes=schemes,
         fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
@@ -187,7 +188,7 @@ US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 5-8 
     _us("new_york", ("LLL-DDDD",), ("NEW YORK",), ("EMPIRE STATE", "THE EMPIRE STATE"), (246, 190, 60),
         (20, 30, 90), (20, 30, 90), fonts=(ROBOTO, BEBAS)),
     _us("texas", ("LLL-DDDD", "LLLDDDD", "AAA·AAA", VANITY), ("TEXAS",), ("THE LONE STAR STATE",), WHITE, BLACK, BLACK),
-    _us("florida", ("LLL LDD", "DDD LLL", "LLLLDD"), ("MYFLORIDA.COM", "FLORIDA"), ("SUNSHINE STATE",), WHITE,
+    _us("florida", ("LLL LDD", "DDD LLL", "LLLLDD", "LLLeLDD", "DDDeLLL", "DDDeLDL"), ("MYFLORIDA.COM", "FLORIDA"), ("SUNSHINE STATE",), WHITE,
         (0, 95, 55), (0, 95, 55), fonts=(DEJAVU, ROBOTO)),
     _us("illinois", ("LL DDDDD", "DDDDDDD", "NAA·AAA", VANITY), ("Illinois",), ("LAND OF LINCOLN",), WHITE, (130, 20, 30),
         (20, 40, 120)),

@@ -21,9 +21,37 @@ from lprlab.formats import (
 
 REFERENCE_SIZE_PX = 128
 GLYPH_GAP = 0.12  # space between characters, fraction of character height
-SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6}  # fraction of character height
+SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "e": 0.85}  # fraction of char height
 MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
+STYLE_JITTER = 0.7  # share of plates whose glyph width, spacing and height are varied (see `LayoutStyle`)
+
+
+@dataclasses.dataclass(frozen=True)
+class LayoutStyle:
+    """How one plate's characters are set, relative to its variant's canonical layout.
+
+    Real plates of one design differ from our fonts in how condensed the glyphs are and how far
+    apart they stand (Brazil's tall narrow grey-plate font, widely spaced US vanity plates), so
+    most synthetic plates draw these from ranges (domain randomisation).
+
+    Attributes:
+        condense: Glyph and cell width factor (< 1 narrower).
+        gap: Factor on the space between characters (`GLYPH_GAP`).
+        height: Factor on the character height (a fraction of the row height).
+    """
+
+    condense: float = 1.0
+    gap: float = 1.0
+    height: float = 1.0
+
+
+def draw_style(rng: np.random.Generator, jitter: float = STYLE_JITTER) -> LayoutStyle:
+    """A random `LayoutStyle`: canonical with probability 1 - `jitter`, else condense 0.7-1.1,
+    gap 0.6-2.6, height 0.85-1.06."""
+    if rng.random() >= jitter:
+        return LayoutStyle()
+    return LayoutStyle(float(rng.uniform(0.7, 1.1)), float(rng.uniform(0.6, 2.6)), float(rng.uniform(0.85, 1.06)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,14 +133,15 @@ def _row_items(pattern_row: str, groups: list[str]) -> list[tuple[str, str]]:
     return items
 
 
-def _layout_row(items, row, plate_h: int, plate_w: int, font_name: str, variant: PlateVariant):
+def _layout_row(items, row, plate_h: int, plate_w: int, font_name: str, variant: PlateVariant,
+                style: LayoutStyle = LayoutStyle()):
     """Places one row: returns [(kind, char, x, y, w, h)] in pixels (floats).
 
     Each character sits centred in a cell of its class's typical width (wider glyphs condensed to
     `MAX_OVERFLOW` cells), so the positions do not depend on which characters are drawn; the row is condensed when it would
     overflow [row.left, row.right] and then centred (or aligned) in it.
     """
-    cap = (row.bottom - row.top) * plate_h
+    cap = (row.bottom - row.top) * plate_h * style.height
     cells, glyphs = [], []
     for kind, char in items:
         if kind in SEPARATOR_WIDTH:
@@ -120,10 +149,10 @@ def _layout_row(items, row, plate_h: int, plate_w: int, font_name: str, variant:
             glyphs.append((cap, cells[-1]))
             continue
         height = cap * (row.special_scale if kind == "K" else 1.0)
-        cells.append(height * _cell_aspect(font_name, _class_chars(variant, kind)))
+        cells.append(height * _cell_aspect(font_name, _class_chars(variant, kind)) * style.condense)
         glyph_h, glyph_w = _natural_size(font_name, char, height, _is_square(char))
-        glyphs.append((glyph_h, min(glyph_w, MAX_OVERFLOW * cells[-1])))
-    gap = GLYPH_GAP * cap
+        glyphs.append((glyph_h, min(glyph_w * style.condense, MAX_OVERFLOW * cells[-1])))
+    gap = GLYPH_GAP * cap * style.gap
     natural = sum(cells) + gap * (len(cells) - 1)
     available = (row.right - row.left) * plate_w
     squeeze = min(1.0, available / natural)
@@ -164,6 +193,8 @@ def _draw_separator(canvas, kind, x, y, w, h, colour, rng) -> None:
         cv2.circle(canvas, (round(cx), round(cy + 0.24 * h)), radius, (205.0, 205.0, 200.0), -1, cv2.LINE_AA)
     elif kind == "s":
         _slovak_shield(canvas, cx, cy, 0.5 * h)
+    elif kind == "e":
+        _emblem(canvas, cx, cy, min(w, h) * rng.uniform(0.55, 0.95), rng)
     elif kind == "c":
         cells, side = 5, 0.5 * h
         cell = side / cells
@@ -172,6 +203,40 @@ def _draw_separator(canvas, kind, x, y, w, h, colour, rng) -> None:
                 fill = (200.0, 30.0, 40.0) if (i + j) % 2 == 0 else (250.0, 250.0, 250.0)
                 top_left = (round(cx - side / 2 + j * cell), round(cy - side / 2 + i * cell))
                 cv2.rectangle(canvas, top_left, (round(top_left[0] + cell), round(top_left[1] + cell)), fill, -1)
+
+
+def _emblem(canvas, cx: float, cy: float, size: float, rng: np.random.Generator) -> None:
+    """A picture between character groups, as on many US plates (an orange, a flag, a heart, a
+    star, a state outline), `size` px across, centred on (cx, cy), in random colours."""
+    colour = tuple(float(c) for c in STICKER_COLOURS[rng.integers(len(STICKER_COLOURS))])
+    half = size / 2
+    shape = rng.integers(5)
+    if shape == 0:  # a fruit with a leaf
+        cv2.circle(canvas, (round(cx), round(cy + 0.1 * size)), max(1, round(0.4 * size)), colour, -1, cv2.LINE_AA)
+        cv2.ellipse(canvas, (round(cx + 0.15 * size), round(cy - 0.35 * size)),
+                    (max(1, round(0.2 * size)), max(1, round(0.08 * size))), -30, 0, 360, (40.0, 130.0, 60.0), -1,
+                    cv2.LINE_AA)
+    elif shape == 1:  # a flag: bars and stars
+        for k in range(2):
+            top = cy - half * 0.6 + k * half * 0.8
+            cv2.rectangle(canvas, (round(cx - half), round(top)), (round(cx + half), round(top + half * 0.3)),
+                          (200.0, 30.0, 40.0), -1, cv2.LINE_AA)
+        for k in range(3):
+            cv2.circle(canvas, (round(cx - half * 0.6 + k * half * 0.6), round(cy - half * 0.95)),
+                       max(1, round(0.07 * size)), (200.0, 30.0, 40.0), -1, cv2.LINE_AA)
+    else:
+        if shape == 2:  # a heart
+            t = np.linspace(0, 2 * np.pi, 24)
+            points = np.stack([16 * np.sin(t) ** 3, -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t))], 1) / 34
+        elif shape == 3:  # a five-pointed star
+            angles = np.pi / 2 + np.arange(10) * np.pi / 5
+            radii = np.where(np.arange(10) % 2 == 0, 0.5, 0.2)
+            points = np.stack([radii * np.cos(angles), -radii * np.sin(angles)], 1)
+        else:  # a state-like outline
+            angles = np.sort(rng.uniform(0, 2 * np.pi, 9))
+            points = np.stack([np.cos(angles), np.sin(angles)], 1) * rng.uniform(0.3, 0.5, (9, 1))
+        polygon = (points * size + (cx, cy)).round().astype(np.int32)
+        cv2.fillPoly(canvas, [polygon], colour, cv2.LINE_AA)
 
 
 def _slovak_shield(canvas, cx: float, cy: float, size: float) -> None:
@@ -243,10 +308,11 @@ def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: s
             region += (stamp - region) * coverage[..., None]
     colour = np.asarray(scheme.text, np.float32)
     shadow = colour * 0.45 if rng.random() < 0.5 else None
+    style = draw_style(rng)
     boxes = []
     for pattern_row, row in zip(pattern.split("|"), plate_variant.rows):
         for kind, char, x, y, w, h in _layout_row(_row_items(pattern_row, groups), row, plate_h, plate_w, font_name,
-                                                          plate_variant):
+                                                  plate_variant, style):
             if kind in SEPARATOR_WIDTH:
                 _draw_separator(canvas, kind, x, y, w, h, colour, rng)
                 continue

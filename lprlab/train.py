@@ -126,11 +126,15 @@ def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathL
                                data_dir: str | os.PathLike = "data/synth", verbose: int | str = "auto"):
     """Generates (or reuses) synthetic train and validation crops for `config`, then trains.
 
-    The sets live in ``data_dir/recognizer-<formats>-<size>-<count>-s<seed>`` (resumable); the
+    The sets live in ``data_dir/recognizer-<formats>-<size>[-free<f>]-v<lprlab version>-<count>-s<seed>``
+    (resumable); the
     validation set uses seed ``config.seed + 1``. Returns the Keras `History`.
     """
+    from lprlab import __version__  # noqa: PLC0415
+
     tag = f"{'-'.join(config.formats)}-{config.image_size[0]}x{config.image_size[1]}"
     tag += f"-free{config.free_text:g}" if config.free_text else ""
+    tag += f"-v{__version__}"  # a new generator release makes new crops instead of refusing the old folder
     data_dir = pathlib.Path(data_dir)
     train = make_synthetic_set(config, count, config.seed, data_dir / f"recognizer-{tag}-{count}-s{config.seed}")
     validation = make_synthetic_set(dataclasses.replace(config, free_text=0.0), val_count, config.seed + 1,

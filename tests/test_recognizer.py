@@ -186,3 +186,36 @@ def test_killed_training_resumes_at_its_last_epoch(tmp_path, monkeypatch):
         epochs = [int(row["epoch"]) for row in csv.DictReader(handle)]
     assert epochs == [0, 1, 2, 3]  # epochs 0-1 before the kill (the backup is taken at each epoch end), 2-3 after
     assert (tmp_path / "model.keras").is_file()
+
+
+def test_context_option_and_metadata_saved_before_it():
+    from lprlab.models.recognizer import load_config
+
+    with pytest.raises(ValueError, match="context"):
+        RecognizerConfig(context="lstm")
+    with_gru = build_recognizer(TINY)
+    assert any(layer.name == "rec_context" for layer in with_gru.layers)
+    without = build_recognizer(RecognizerConfig(**{**TINY.__dict__, "context": "none"}))
+    assert not any(layer.name == "rec_context" for layer in without.layers)
+    old = {k: v for k, v in TINY.__dict__.items() if k != "context"}  # 0.4 metadata has no such key
+    assert load_config(old).context == "none"
+    assert load_config(TINY.__dict__).context == "gru"
+
+
+def test_evaluation_with_region_patterns_fits_lookalikes_where_the_pattern_demands():
+    from types import SimpleNamespace
+
+    from lprlab import evaluation
+    from lprlab.models.recognizer import Reading
+
+    class Stub:
+        config = SimpleNamespace(formats=("br_old", "br_mercosur"))
+
+        def read(self, images, top_n=1):
+            return [Reading("0KL08I7", (0.9,) * 7, 0.5, (("0KL08I7", 0.5), ("XXXXXXX", 0.1)))] * len(images)
+
+    eval_set = evaluation.EvalSet("br", [np.zeros((8, 8, 3), np.uint8)], ["OKL0817"], ["br"], "br")
+    raw, _ = evaluation.evaluate(Stub(), eval_set)
+    fitted, readings = evaluation.evaluate(Stub(), eval_set, patterns=True)
+    assert raw["all"]["plate"] == 0.0 and fitted["all"]["plate"] == 1.0
+    assert readings[0].text == "OKL0817" and readings[0].confidence == 0.5

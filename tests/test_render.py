@@ -82,3 +82,29 @@ def test_changing_one_character_changes_only_its_box(name, text, other, position
     slack = 4  # the embossing shadow is drawn a few pixels down and right
     assert changed[:, 1].min() >= x - slack and changed[:, 1].max() <= x + w + slack
     assert changed[:, 0].min() >= y - slack and changed[:, 0].max() <= y + h + slack
+
+
+def test_layout_styles_vary_width_and_spacing_but_keep_every_character_inside_the_plate():
+    from lprlab.render import LayoutStyle, draw_style
+
+    fmt = get_format("us")
+    rng = np.random.default_rng(0)
+    styles = [draw_style(rng) for _ in range(200)]
+    assert LayoutStyle() in styles and len(set(styles)) > 100  # canonical and varied plates
+    assert all(0.7 <= s.condense <= 1.1 and 0.6 <= s.gap <= 2.6 for s in styles)
+    for i in range(40):
+        plate = random_plate(fmt, np.random.default_rng([9, i]), height_px=64)
+        x, y, w, h = plate.char_boxes.T
+        assert np.all(x >= 0) and np.all(x + w <= plate.image.shape[1])
+
+
+def test_emblem_separator_is_drawn_between_groups_and_is_not_text():
+    fmt = get_format("us")
+    plate = render_plate("ABC123", fmt, np.random.default_rng(1), height_px=96, variant="state_plain")
+    assert plate.text == "ABC123" and len(plate.char_boxes) == 6
+    from lprlab.formats import match_text
+
+    assert any("e" in pattern for _, pattern in match_text(fmt, "ABC123"))
+    emblem_plates = [render_plate("716HFP", fmt, np.random.default_rng([2, i]), height_px=96, variant="florida")
+                     for i in range(20)]
+    assert all(p.text == "716HFP" for p in emblem_plates)

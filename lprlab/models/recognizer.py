@@ -40,6 +40,11 @@ class RecognizerConfig:
         slot_attention: Read each slot with a learned query attending over the plate's columns
             (parallel attention decoding, as in ViTSTR/PARSeq) instead of one dense layer over the
             flattened features (Goodfellow et al. 2013). Both end in one softmax per slot.
+        context: With `slot_attention`, what the columns learn of each other before the slots
+            attend: ``"gru"`` a bidirectional GRU over the columns (as in CRNN, Shi et al. 2017),
+            added to them, so a column knows how many characters lie left of it (without it, slot
+            queries pick characters by position alone and double or skip some on spaced plates);
+            ``"none"`` no context (weights saved before 0.5.0).
         learning_rate: Adam learning rate.
         formats: Plate formats the model is trained on.
         seed: Training seed.
@@ -55,6 +60,7 @@ class RecognizerConfig:
     dense_units: int = 256
     dropout: float = 0.1
     slot_attention: bool = True
+    context: str = "gru"
     learning_rate: float = 1e-3
     formats: tuple[str, ...] = ("ar_mercosur", "ar_old", "br_mercosur", "br_old", "eu", "us")
     seed: int = 0
@@ -72,6 +78,8 @@ class RecognizerConfig:
             raise ValueError(f"convs {self.convs} must have one entry per stage of filters {self.filters}")
         if self.max_chars < 1:
             raise ValueError(f"max_chars must be >= 1, got {self.max_chars}")
+        if self.context not in ("gru", "none"):
+            raise ValueError(f"context must be 'gru' or 'none', got {self.context!r}")
 
     @property
     def num_classes(self) -> int:
@@ -149,6 +157,11 @@ def _attention_head(x, config: RecognizerConfig):
     x = layers.Permute((2, 1, 3), name="rec_columns_first")(x)
     x = layers.Reshape((columns, height * channels), name="rec_columns")(x)
     x = layers.Dense(config.dense_units, activation="relu", name="rec_column_dense")(x)
+    if config.context == "gru":
+        context = layers.Bidirectional(layers.GRU(config.dense_units // 4, return_sequences=True),
+                                       name="rec_context")(x)
+        context = layers.Dense(config.dense_units, name="rec_context_dense")(context)
+        x = layers.Add(name="rec_context_add")([x, context])
     queries, keys = SlotQueries(config.max_chars, columns, config.dense_units, name="rec_slot_queries")(x)
     attended = layers.MultiHeadAttention(4, config.dense_units // 4, name="rec_attention")(queries, keys)
     x = layers.LayerNormalization(name="rec_norm")(queries + attended)
@@ -231,8 +244,9 @@ def save_recognizer(model: keras.Model, config: RecognizerConfig, path: str | os
 
 
 def load_config(info: dict) -> RecognizerConfig:
-    """A `RecognizerConfig` from its saved dict (JSON lists back to tuples)."""
-    return config_from_dict(RecognizerConfig, info)
+    """A `RecognizerConfig` from its saved dict (JSON lists back to tuples); metadata saved before
+    the `context` option describes a model without one."""
+    return config_from_dict(RecognizerConfig, {"context": "none", **info})
 
 
 def load_recognizer(path: str | os.PathLike) -> tuple[keras.Model, RecognizerConfig, dict]:
