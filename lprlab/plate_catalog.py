@@ -141,7 +141,7 @@ US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radiu
 
 
 def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], background, text, caption_colour,
-        fonts=(ROBOTO, DEJAVU, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO), letters: str = _letters_without("IOQ"), extra=(),
+        fonts=(ROBOTO, DEJAVU, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO), letters: str = LETTERS, extra=(),
         rows=None) -> PlateVariant:
     decorations = (*extra,
                    Caption((0.27, 0.03, 0.73, 0.2), top, colour=caption_colour, font=SCRIPT),
@@ -178,12 +178,12 @@ def _us_generic(name: str, scenery: Scenery | None, schemes) -> PlateVariant:
         fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
                      Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015)),
-        letters=_letters_without("IOQ"),
+        letters=LETTERS,
     )
 
 
 US_DARK_TEXT = ((20, 35, 110), (150, 20, 30), (15, 15, 15), (0, 85, 50), (90, 30, 110))
-US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 5-8 characters", (
+US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 4-8 characters", (
     _us("california", ("NLLLDDD", "NLLL·DDD", VANITY), ("California",), ("dmv.ca.gov", ""), WHITE, (25, 35, 120), (190, 30, 40)),
     _us("new_york", ("LLL-DDDD",), ("NEW YORK",), ("EMPIRE STATE", "THE EMPIRE STATE"), (246, 190, 60),
         (20, 30, 90), (20, 30, 90), fonts=(ROBOTO, BEBAS)),
@@ -199,6 +199,13 @@ US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 5-8 
         rows=(Row(top=0.29, bottom=0.79, left=0.05, right=0.95),)),
     _us("arizona", ("LLLDDDD", "DDD·LLL", "NAA·AAA", VANITY), ("ARIZONA",), ("GRAND CANYON STATE",), (252, 236, 205),
         (110, 30, 30), (110, 30, 30), fonts=(BEBAS, DEJAVU)),
+    _us("delaware", ("D{4,6}", "LDDDDD", "LLDDDD"), ("THE FIRST STATE",), ("DELAWARE",), (40, 45, 70),
+        (150, 200, 235), (235, 200, 90), fonts=(ROBOTO, DEJAVU, BEBAS)),
+    _us("delaware_gold", ("D{4,6}", "LDDDDD"), ("",), ("DELAWARE",), (25, 25, 25), (235, 200, 90), (235, 200, 90),
+        fonts=(ROBOTO, BEBAS)),
+    _us("district", ("LLeDDDD", "DDDeDDD", "LL DDDD"), ("WASHINGTON, DC", "Washington, D.C."),
+        ("TAXATION WITHOUT REPRESENTATION", "Celebrate & Discover"), WHITE, (200, 70, 40), (30, 50, 140),
+        fonts=(ROBOTO, ROBOTO_MEDIUM, BEBAS)),
     _us_generic("state_plain", None, tuple(ColourScheme(bg, text, text) for bg in (WHITE, (236, 240, 245),
                                                                                    (250, 240, 200))
                                            for text in US_DARK_TEXT)),

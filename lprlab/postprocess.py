@@ -38,16 +38,23 @@ def region_formats(region: str | None, available: tuple[str, ...] | None = None)
 
 @functools.lru_cache(maxsize=None)
 def _expansions(variant, pattern: str, length: int) -> tuple[tuple[str, ...], ...]:
-    """Every sequence of per-position allowed-character strings of `pattern` that is `length` long
-    (patterns with whole words, W, are skipped: they are matched exactly elsewhere)."""
-    tokens = [(kind, low, high) for kind, low, high in parse_pattern(pattern) if kind in "LDNAKW"]
-    if any(kind == "W" for kind, _, _ in tokens):
-        return ()
-    out = []
-    for counts in itertools.product(*(range(low, high + 1) for _, low, high in tokens)):
-        if sum(counts) == length:
-            out.append(tuple(_class_chars(variant, kind) for (kind, _, _), n in zip(tokens, counts) for _ in range(n)))
-    return tuple(out)
+    """Every sequence of per-position allowed-character strings of `pattern` that is `length` long.
+
+    A whole-word token (W, such as a Slovak district) allows, at each of its positions, the
+    characters its words of that length have there.
+    """
+    options = []
+    for kind, low, high in parse_pattern(pattern):
+        if kind == "W":
+            by_length: dict[int, list[str]] = {}
+            for word in variant.words:
+                by_length.setdefault(len(word), []).append(word)
+            options.append([tuple("".join(sorted({w[i] for w in words})) for i in range(n))
+                            for n, words in sorted(by_length.items())])
+        elif kind in "LDNAK":
+            allowed = _class_chars(variant, kind)
+            options.append([(allowed,) * n for n in range(low, high + 1)])
+    return tuple(sum(choice, ()) for choice in itertools.product(*options) if sum(map(len, choice)) == length)
 
 
 def _swap(char: str, allowed: str) -> str | None:
