@@ -3,7 +3,9 @@
 A recogniser confuses characters that look alike (0/O, 1/I, 8/B, 5/S, 2/Z, 6/G). Where a plate
 pattern demands a letter at a position and a digit was read (or the reverse), the look-alike is
 swapped in; nowhere else. Among a reading's top-N alternatives the most probable one that fits a
-pattern (after the fewest swaps) wins; a reading that fits none is kept as it was, with no format.
+pattern (after the fewest swaps) wins; failing that, one with an extra character at either end
+dropped (a border, band or bolt read as a character) that then fits; a reading that fits none is
+kept as it was, with no format.
 """
 from __future__ import annotations
 
@@ -40,17 +42,13 @@ def region_formats(region: str | None, available: tuple[str, ...] | None = None)
 def _expansions(variant, pattern: str, length: int) -> tuple[tuple[str, ...], ...]:
     """Every sequence of per-position allowed-character strings of `pattern` that is `length` long.
 
-    A whole-word token (W, such as a Slovak district) allows, at each of its positions, the
-    characters its words of that length have there.
+    A whole-word token (W, such as a Slovak district) stands for each of its words in turn, one
+    character allowed per position.
     """
     options = []
     for kind, low, high in parse_pattern(pattern):
         if kind == "W":
-            by_length: dict[int, list[str]] = {}
-            for word in variant.words:
-                by_length.setdefault(len(word), []).append(word)
-            options.append([tuple("".join(sorted({w[i] for w in words})) for i in range(n))
-                            for n, words in sorted(by_length.items())])
+            options.append([tuple(word) for word in dict.fromkeys(variant.words)])
         elif kind in "LDNAK":
             allowed = _class_chars(variant, kind)
             options.append([(allowed,) * n for n in range(low, high + 1)])
@@ -109,7 +107,8 @@ def postprocess(alternatives, formats: tuple[PlateFormat, ...]) -> tuple[str, fl
 
     Returns:
         (text, probability, format name or None): the most probable alternative that fits a
-        pattern after look-alike swaps; the first alternative unchanged, with None, when none fits.
+        pattern after look-alike swaps; else the most probable one that fits after dropping its
+        first or last character; else the first alternative unchanged, with None.
 
     Raises:
         ValueError: `alternatives` is empty.
@@ -120,5 +119,12 @@ def postprocess(alternatives, formats: tuple[PlateFormat, ...]) -> tuple[str, fl
         fitted = fit_text(text, formats) if text else None
         if fitted is not None:
             return fitted.text, float(probability), fitted.format
+    # Edge artefacts: a plate's border, band or bolt read as an extra first or last character.
+    for text, probability in alternatives:
+        trims = [fit_text(trimmed, formats) for trimmed in (text[1:], text[:-1]) if len(trimmed) >= 2]
+        trims = [t for t in trims if t is not None]
+        if trims:
+            best = min(trims, key=lambda t: t.swaps)
+            return best.text, float(probability), best.format
     text, probability = alternatives[0]
     return text, float(probability), None

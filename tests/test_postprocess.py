@@ -25,3 +25,17 @@ def test_postprocess_prefers_the_most_probable_fitting_alternative():
 def test_unknown_region():
     with pytest.raises(KeyError, match="known regions"):
         region_formats("mars")
+
+
+def test_whole_word_tokens_fit_slovak_districts():
+    eu = region_formats("eu")
+    fitted = fit_text("RK34OAB", eu)  # district RK, digits, letters: O -> 0 where digits stand
+    assert fitted.text == "RK340AB" and fitted.swaps == 1
+    assert fit_text("RK340AO", eu).variant == "sk"  # O is a Slovak letter; Italy has none
+
+
+def test_an_extra_character_at_either_end_is_dropped_only_when_nothing_fits():
+
+    assert postprocess([("MRK819AM", 0.4)], region_formats("eu"))[:2] == ("RK819AM", 0.4)  # the band read as M
+    assert postprocess([("ABC12341", 0.4)], region_formats("br"))[0] == "ABC1234"  # a bolt read as 1
+    assert postprocess([("ABC1234", 0.4)], region_formats("br"))[0] == "ABC1234"
