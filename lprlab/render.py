@@ -24,6 +24,7 @@ GLYPH_GAP = 0.12  # space between characters, fraction of character height
 SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "e": 0.85}  # fraction of char height
 MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
+CANONICAL_LAYOUT_FORMATS = ("jp", "kr", "cn")  # formats always set in their canonical layout
 STYLE_JITTER = 0.7  # share of plates whose glyph width, spacing and height are varied (see `LayoutStyle`)
 
 
@@ -308,7 +309,9 @@ def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: s
             region += (stamp - region) * coverage[..., None]
     colour = np.asarray(scheme.text, np.float32)
     shadow = colour * 0.45 if rng.random() < 0.5 else None
-    style = draw_style(rng)
+    # CJK plates keep their canonical layout: no real CJK plates here to justify varying it, and
+    # the CJK weights were trained on it.
+    style = LayoutStyle() if fmt.name in CANONICAL_LAYOUT_FORMATS else draw_style(rng)
     boxes = []
     for pattern_row, row in zip(pattern.split("|"), plate_variant.rows):
         for kind, char, x, y, w, h in _layout_row(_row_items(pattern_row, groups), row, plate_h, plate_w, font_name,
