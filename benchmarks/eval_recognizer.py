@@ -3,6 +3,7 @@ sets (exact and O/0 I/1 merged; raw, and fitted to the region's plate patterns a
 reader does), speed, and with --finetune the fine-tuned model on held-out real crops.
 
     .venv/bin/python benchmarks/eval_recognizer.py [--weights weights/recognizer_latin] [--finetune]
+        [--precision bfloat16]
     .venv/bin/python benchmarks/eval_recognizer.py --weights weights/recognizer_cjk --synthetic-only
 """
 import argparse
@@ -17,12 +18,13 @@ from lprlab.recognition import load_recognizer  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--weights", default="weights/recognizer_latin")
+parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16"))
 parser.add_argument("--count", type=int, default=3000, help="synthetic test crops")
 parser.add_argument("--finetune", action="store_true", help="also fine-tune on half the real crops")
 parser.add_argument("--epochs", type=int, default=6)
 parser.add_argument("--synthetic-only", action="store_true", help="skip the real sets (CJK: none exist here)")
 args = parser.parse_args()
-recognizer = load_recognizer(args.weights)
+recognizer = load_recognizer(args.weights, args.precision)
 config = recognizer.config
 
 
@@ -33,7 +35,7 @@ def show(name, table):
           flush=True)
 
 
-print(f"weights {args.weights}")
+print(f"weights {args.weights}, {args.precision}")
 print("| set | n | plate top-1 | O/0 I/1 merged | characters | per group |")
 print("|---|---:|---:|---:|---:|---|")
 for augment in ("full", "none"):

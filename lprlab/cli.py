@@ -102,7 +102,7 @@ def _read(args) -> None:
     from lprlab.recognition import load_recognizer  # noqa: PLC0415
 
     images = [read_image(path) for path in args.images]  # every input checked before any output
-    recognizer = load_recognizer(args.weights)
+    recognizer = load_recognizer(args.weights, args.precision)
     for path, reading in zip(args.images, recognizer.read(images)):
         if args.json:
             print(json.dumps({"image": path, "text": reading.text, "confidence": round(reading.confidence, 4)},
@@ -160,10 +160,10 @@ def _alpr(args) -> None:
         from lprlab.detection import load_detector  # noqa: PLC0415
 
         detector = load_detector(args.detector_weights, args.precision)
-    if args.weights:
+    if args.weights or args.precision != "float32":
         from lprlab.recognition import load_recognizer  # noqa: PLC0415
 
-        recognizer = load_recognizer(args.weights)
+        recognizer = load_recognizer(args.weights, args.precision)
     enhancer = None
     if args.enhance:
         from lprlab.enhancement import load_enhancer  # noqa: PLC0415
@@ -266,6 +266,8 @@ def build_parser() -> argparse.ArgumentParser:
     read.add_argument("images", nargs="+", metavar="IMG")
     read.add_argument("--weights", help="weights path without suffix (default: weights/recognizer_latin)")
     read.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
+    read.add_argument("--precision", default="float32", choices=("float32", "bfloat16"),
+                      help="arithmetic (bfloat16: faster on CPUs with AVX512-BF16)")
     read.set_defaults(run=_read)
     enhance = commands.add_parser("enhance", help="super-resolve low-resolution plate crops (SRGAN)")
     enhance.add_argument("images", nargs="+", metavar="IMG")
@@ -304,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--enhance-below", type=float, default=16.0, metavar="PX",
                       help="with --enhance: plates under this many pixels high go through the enhancer")
     alpr.add_argument("--precision", default="float32", choices=("float32", "bfloat16"),
-                      help="detector arithmetic (bfloat16: faster on CPUs with AVX512-BF16)")
+                      help="detector and recogniser arithmetic (bfloat16: faster on CPUs with AVX512-BF16)")
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.set_defaults(run=_alpr)
     video = commands.add_parser("video", help="read the plates of a video file or camera, tracked across frames")

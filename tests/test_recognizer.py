@@ -219,3 +219,19 @@ def test_evaluation_with_region_patterns_fits_lookalikes_where_the_pattern_deman
     fitted, readings = evaluation.evaluate(Stub(), eval_set, patterns=True)
     assert raw["all"]["plate"] == 0.0 and fitted["all"]["plate"] == 1.0
     assert readings[0].text == "OKL0817" and readings[0].confidence == 0.5
+
+
+def test_bfloat16_reader_agrees_with_float32(tmp_path):
+    from lprlab.recognition import Recognizer
+
+    model = build_recognizer(TINY)
+    crops = [make_plate_crop(resolve_formats("br_mercosur"), np.random.default_rng([4, i]), (16, 64)).image
+             for i in range(8)]
+    full = Recognizer(model, TINY, {}).read(crops)
+    half = Recognizer(model, TINY, {}, precision="bfloat16")
+    assert half._net is not model and half._net.layers[-1].dtype_policy.compute_dtype == "float32"
+    reduced = half.read(crops)
+    assert [len(r.char_confidences) for r in reduced] == [len(r.char_confidences) for r in full]
+    assert np.allclose([r.confidence for r in reduced], [r.confidence for r in full], atol=0.05)
+    with pytest.raises(ValueError, match="unknown precision"):
+        Recognizer(model, TINY, {}, precision="int8")
