@@ -60,7 +60,12 @@ def make_hr_set(count: int, seed: int, folder: str | os.PathLike, hr_size: tuple
 
     Crops are sharp (no geometry or degradation: pipeline `augment`, lighting only) so that they are
     a fair HR target. Free texts (share `free_text`) keep the enhancer from learning the formats.
+    The folder actually used is ``<folder>-v<lprlab version>``: a new generator release makes a new
+    set instead of refusing (or mixing with) the old one.
     """
+    from lprlab import __version__  # noqa: PLC0415
+
+    folder = f"{os.fspath(folder)}-v{__version__}"
     spec = DatasetSpec("plate", tuple(formats), count, seed, tuple(hr_size), augment=augment, free_text=free_text)
     generate_dataset(folder, spec, workers=workers or os.cpu_count() or 1, show_progress=progress)
     return load_hr_set(folder, hr_size)
