@@ -1,7 +1,7 @@
 """Rebuilds fonts/ from Debian's font packages; run after `apt-get install` of the packages below.
 
     apt-get install fonts-opendin fonts-dejavu-core fonts-bebas-neue fonts-roboto-unhinted \
-        fonts-ipafont-gothic fonts-nanum fonts-wqy-zenhei
+        fonts-ipafont-gothic fonts-nanum fonts-wqy-zenhei fonts-liberation
     .venv/bin/python fonts/make_fonts.py
 
 CJK fonts are subset with fontTools to the glyphs the plate catalogue uses, so the repository
@@ -29,6 +29,7 @@ LATIN = {  # file in fonts/ -> (system path, Debian package)
     "RobotoCondensed-Regular.ttf": ("truetype/roboto/unhinted/RobotoCondensed-Regular.ttf", "fonts-roboto-unhinted"),
     "DejaVuSansCondensed.ttf": ("truetype/dejavu/DejaVuSansCondensed.ttf", "fonts-dejavu-core"),
     "DejaVuSansMono-Bold.ttf": ("truetype/dejavu/DejaVuSansMono-Bold.ttf", "fonts-dejavu-core"),
+    "LiberationSansNarrow-Bold.ttf": ("truetype/liberation/LiberationSansNarrow-Bold.ttf", "fonts-liberation"),
 }
 COMMON = DIGITS + LETTERS + "-・· "
 CJK = {  # file in fonts/ -> (system path, font number in collection, package, characters kept)

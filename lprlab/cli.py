@@ -59,7 +59,8 @@ def _train(args) -> None:
     formats = resolve_formats(",".join(groups.get(args.formats) or args.formats.split(",")))
     config = RecognizerConfig(image_size=args.size, formats=tuple(f.name for f in formats), seed=args.seed,
                               alphabet="".join(sorted(set("".join(f.alphabet for f in formats)))),
-                              max_chars=max(max_text_length(f) for f in formats), free_text=args.free_text)
+                              max_chars=max(max_text_length(f) for f in formats), free_text=args.free_text,
+                              context=args.context)
     train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                                args.data_dir, verbose=2)
     print(args.out)
@@ -78,6 +79,16 @@ def _train_detector(args) -> None:
     train_detector_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                              args.data_dir, backgrounds, verbose=2, hard_negatives=args.hard_negatives,
                              hard_epochs=args.hard_epochs, init=args.init)
+    print(args.out)
+
+
+def _train_verifier(args) -> None:
+    from lprlab.models.verifier import VerifierConfig  # noqa: PLC0415
+    from lprlab.train_verifier import train_verifier_synthetic  # noqa: PLC0415
+
+    backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
+    train_verifier_synthetic(VerifierConfig(seed=args.seed), args.out, args.detector, args.images, args.val_images,
+                             args.epochs, args.data_dir, backgrounds, verbose=2)
     print(args.out)
 
 
@@ -132,10 +143,11 @@ def _detect(args) -> None:
 
     from lprlab.detection import detect_files, load_detector  # noqa: PLC0415
 
-    detector = load_detector(args.weights, args.precision)
+    detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else True)
     found = detect_files(detector, args.images, threshold=args.threshold, base_scale=args.base_scale)
     for path, detections in zip(args.images, found):
-        boxes = [{"box": [round(v, 1) for v in d.box], "score": round(d.score, 4)} for d in detections]
+        boxes = [{"box": [round(v, 1) for v in d.box], "score": round(d.score, 4)}
+                 | ({} if d.verification is None else {"verification": round(d.verification, 4)}) for d in detections]
         if args.json:
             print(json.dumps({"image": path, "boxes": boxes}))
         else:
@@ -156,10 +168,10 @@ def _alpr(args) -> None:
 
         watchlist = Watchlist(args.watchlist)
     detector = recognizer = None
-    if args.detector_weights or args.precision != "float32":
+    if args.detector_weights or args.precision != "float32" or args.no_verify:
         from lprlab.detection import load_detector  # noqa: PLC0415
 
-        detector = load_detector(args.detector_weights, args.precision)
+        detector = load_detector(args.detector_weights, args.precision, verify=not args.no_verify)
     if args.weights or args.precision != "float32":
         from lprlab.recognition import load_recognizer  # noqa: PLC0415
 
@@ -286,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--precision", default="float32", choices=("float32", "bfloat16"),
                         help="arithmetic of the search (bfloat16: faster on CPUs with AVX512-BF16)")
     detect.add_argument("--threshold", type=float, default=0.5, help="presence probability to keep a box")
+    detect.add_argument("--no-verify", action="store_true", help="skip the verifier (weights/verifier)")
     detect.add_argument("--base-scale", type=float, default=1.0,
                         help="first pyramid scale; 1.41 or 2 finds plates under ~32 px wide (slower)")
     detect.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
@@ -308,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--precision", default="float32", choices=("float32", "bfloat16"),
                       help="detector and recogniser arithmetic (bfloat16: faster on CPUs with AVX512-BF16)")
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
+    alpr.add_argument("--no-verify", action="store_true", help="skip the detector's verifier (weights/verifier)")
     alpr.set_defaults(run=_alpr)
     video = commands.add_parser("video", help="read the plates of a video file or camera, tracked across frames")
     video.add_argument("source", metavar="IN", help="a video file, or a camera index such as 0")
@@ -341,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--seed", type=int, default=0)
     rec.add_argument("--free-text", type=float, default=0.25,
                      help="share of plates with any letter or digit at each position of a real layout")
+    rec.add_argument("--context", default="conv", choices=("conv", "gru", "attention", "none"),
+                     help="what the plate's columns learn of each other before the slots read them")
     rec.add_argument("--data-dir", default="data/synth", help="where the synthetic sets are written")
     rec.add_argument("--finetune", metavar="DIR", help="fine-tune --weights on DIR (images + labels.csv)")
     rec.add_argument("--weights", help="weights to fine-tune (default: weights/recognizer_latin)")
@@ -361,6 +377,16 @@ def build_parser() -> argparse.ArgumentParser:
     det.add_argument("--hard-epochs", type=int, default=3, help="fine-tuning epochs with the hard negatives")
     det.add_argument("--init", help="start from these detector weights (continued training on new tiles)")
     det.set_defaults(run=_train_detector)
+    ver = train.add_parser("verifier", help="train the detector's second stage on the boxes it proposes")
+    ver.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")
+    ver.add_argument("--detector", help="detector weights whose boxes are verified (default: weights/detector)")
+    ver.add_argument("--images", type=int, default=4_000, help="synthetic scenes and photos searched for samples")
+    ver.add_argument("--val-images", type=int, default=400)
+    ver.add_argument("--epochs", type=int, default=8)
+    ver.add_argument("--seed", type=int, default=0)
+    ver.add_argument("--data-dir", default="data/synth", help="where the sample shards are written")
+    ver.add_argument("--backgrounds", help="folder of real background photos (default: procedural only)")
+    ver.set_defaults(run=_train_verifier)
     enh = train.add_parser("enhancer", help="train the SRGAN plate enhancer (SRResNet pretraining, then adversarial)")
     enh.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")
     enh.add_argument("--scale", type=int, default=4, choices=(2, 4, 8), help="scale factor")

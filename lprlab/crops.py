@@ -38,7 +38,7 @@ class PlateCrop:
 
 
 def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
-                    image_size: tuple[int, int] = (64, 128), pipeline=None, margin: tuple[float, float] = (0.02, 0.12),
+                    image_size: tuple[int, int] = (64, 128), pipeline=None, margin: tuple[float, float] = (-0.02, 0.12),
                     pose: ScenePreset = CROP_POSE, text: str | None = None, free_text: float = 0.0) -> PlateCrop:
     """A plate crop with a random (or given) text.
 
@@ -47,7 +47,9 @@ def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
         rng: The only source of randomness.
         image_size: (height, width) of the output in pixels.
         pipeline: An albumentations pipeline (see `lprlab.augment.make_pipeline`) or None.
-        margin: (min, max) margin around the plate on each side, as a fraction of its size.
+        margin: (min, max) margin around the plate on each side, as a fraction of its size; a
+            negative margin cuts into the plate's border (as tight real crops and detector boxes
+            do: part of an EU band, no bolts), never into a character row of the catalogue.
         pose: Ranges of yaw, pitch and roll (degrees) for the plate.
         text: Render this text instead of a random one.
         free_text: Probability of a free text (any letter or digit at each position of a real

@@ -9,17 +9,33 @@ from lprlab.models.detector import Detection, Detector, load_detector_weights
 
 WEIGHTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "detector"
+DEFAULT_VERIFIER = WEIGHTS_DIR / "verifier"
 
 
-def load_detector(path: str | os.PathLike | None = None, precision: str = "float32") -> Detector:
+def load_detector(path: str | os.PathLike | None = None, precision: str = "float32",
+                  verify: bool | str | os.PathLike = True) -> Detector:
     """Loads detector weights (``<path>.keras`` + ``<path>.json``); the shipped ``weights/detector``
     by default. ``precision="bfloat16"`` runs the search in bfloat16 (see `Detector`).
 
+    Args:
+        verify: The cascade's second stage (`lprlab.models.verifier`): True loads the shipped
+            ``weights/verifier`` when it is there and the detector is the shipped one (the
+            verifier learnt that detector's mistakes); a path loads those verifier weights; False
+            searches without one.
+
     Raises:
-        FileNotFoundError: the weights are missing.
+        FileNotFoundError: the weights are missing (a verifier path included).
         ValueError: the weights disagree with their metadata, or an unknown precision.
     """
-    return load_detector_weights(path or DEFAULT_WEIGHTS, precision)
+    detector = load_detector_weights(path or DEFAULT_WEIGHTS, precision)
+    if verify is True:
+        shipped = path is None or pathlib.Path(path).with_suffix("").resolve() == DEFAULT_WEIGHTS
+        verify = DEFAULT_VERIFIER if shipped and DEFAULT_VERIFIER.with_suffix(".keras").is_file() else False
+    if verify is not False:
+        from lprlab.models.verifier import load_verifier  # noqa: PLC0415
+
+        detector.verifier = load_verifier(verify)
+    return detector
 
 
 def detect_files(detector: Detector, paths, **options) -> list[list[Detection]]:

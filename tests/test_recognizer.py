@@ -188,18 +188,25 @@ def test_killed_training_resumes_at_its_last_epoch(tmp_path, monkeypatch):
     assert (tmp_path / "model.keras").is_file()
 
 
-def test_context_option_and_metadata_saved_before_it():
-    from lprlab.models.recognizer import load_config
+def test_context_options_and_metadata_saved_before_them(tmp_path):
+    from lprlab.models.recognizer import CONTEXTS, load_config
 
     with pytest.raises(ValueError, match="context"):
         RecognizerConfig(context="lstm")
-    with_gru = build_recognizer(TINY)
-    assert any(layer.name == "rec_context" for layer in with_gru.layers)
-    without = build_recognizer(RecognizerConfig(**{**TINY.__dict__, "context": "none"}))
-    assert not any(layer.name == "rec_context" for layer in without.layers)
+    image = np.random.default_rng(0).random((2, *TINY.image_size, 3)).astype(np.float32)
+    for context in CONTEXTS:
+        config = RecognizerConfig(**{**TINY.__dict__, "context": context})
+        model = build_recognizer(config)
+        has_context = any(layer.name.startswith("rec_context") for layer in model.layers)
+        assert has_context == (context != "none")
+        assert model(image).shape == (2, config.max_chars, config.num_classes)
+        save_recognizer(model, config, tmp_path / context)  # each context saves and loads back
+        loaded, loaded_config, _ = load_recognizer(tmp_path / context)
+        assert loaded_config.context == context
+        np.testing.assert_allclose(loaded(image), model(image), rtol=1e-5, atol=1e-6)
     old = {k: v for k, v in TINY.__dict__.items() if k != "context"}  # 0.4 metadata has no such key
     assert load_config(old).context == "none"
-    assert load_config(TINY.__dict__).context == "gru"
+    assert load_config({**TINY.__dict__, "context": "gru"}).context == "gru"  # 0.5 weights
 
 
 def test_evaluation_with_region_patterns_fits_lookalikes_where_the_pattern_demands():

@@ -113,11 +113,13 @@ def _bce_logits(labels, logits):
 @dataclasses.dataclass(frozen=True)
 class Detection:
     """A detected plate: `box` (x, y, w, h) float pixels of the input image, `score` presence
-    probability in [0, 1], `scale` the pyramid scale it was found at."""
+    probability in [0, 1], `scale` the pyramid scale it was found at, `verification` the
+    verifier's plate probability in [0, 1] (None when no verifier ran)."""
 
     box: tuple[float, float, float, float]
     score: float
     scale: float
+    verification: float | None = None
 
 
 def pyramid_scales(image_size: tuple[int, int], window: tuple[int, int], base_scale: float = 1.0,
@@ -196,6 +198,7 @@ class Detector:
         precision: ``float32``, or ``bfloat16`` to run the search on a bfloat16 copy of the network
             (CPUs with AVX512-BF16 or AMX run its convolutions about 3x faster; the output layer
             stays float32).
+        verifier: A `lprlab.models.verifier.Verifier`, the cascade's second stage, or None.
 
     Raises:
         ValueError: an unknown `precision`.
@@ -204,10 +207,11 @@ class Detector:
     PRECISIONS = ("float32", "bfloat16")
 
     def __init__(self, model: keras.Model, config: DetectorConfig, info: dict | None = None,
-                 precision: str = "float32"):
+                 precision: str = "float32", verifier=None):
         if precision not in self.PRECISIONS:
             raise ValueError(f"unknown precision {precision!r}; known: {', '.join(self.PRECISIONS)}")
         self.model, self.config, self.info, self.precision = model, config, info or {}, precision
+        self.verifier = verifier
         net = model if precision == "float32" else _reduced_precision_copy(model, config, precision)
         self._forward = tf.function(lambda x: net(x, training=False), reduce_retracing=True,
                                     input_signature=[tf.TensorSpec((None, None, None, 3), tf.float32)])
@@ -242,7 +246,7 @@ class Detector:
 
     def detect(self, image: np.ndarray, threshold: float = 0.5, iou_threshold: float = 0.3,
                base_scale: float = 1.0, max_side: int = 4096, max_detections: int = 50,
-               min_support: int = 1) -> list[Detection]:
+               min_support: int = 1, verify_threshold: float = 0.5, max_verified: int = 64) -> list[Detection]:
         """Finds the plates in a photo.
 
         Args:
@@ -258,6 +262,11 @@ class Detector:
                 (itself included) agree on it with IoU >= 0.5, as OpenCV's ``groupRectangles``
                 asks for neighbours: a real plate fires at several positions and scales, a stray
                 texture at one.
+            verify_threshold: With a verifier: windows are first merged with a loose NMS (IoU
+                0.6), the `max_verified` best are verified, those below this plate probability
+                dropped, and the rest merged by NMS at `iou_threshold` (verifying before the final
+                NMS keeps a false box from suppressing the true plate it overlaps). 0 keeps all.
+            max_verified: At most this many boxes are verified per image.
 
         Returns:
             Detections, best score first; boxes in pixels of `image`.
@@ -272,9 +281,17 @@ class Detector:
             support = (iou_matrix(boxes, boxes) >= 0.5).sum(axis=1)
             keep = support >= min_support
             boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
+        verification = None
+        if self.verifier is not None and verify_threshold > 0 and len(boxes):
+            keep = non_max_suppression(boxes, scores, max(0.6, iou_threshold), max_verified)
+            boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
+            verification = self.verifier.scores(image, boxes)
+            keep = verification >= verify_threshold
+            boxes, scores, scales, verification = boxes[keep], scores[keep], scales[keep], verification[keep]
         keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
         height, width = image.shape[:2]
-        return [Detection(_clip_box(boxes[i], width, height), float(scores[i]), float(scales[i])) for i in keep]
+        return [Detection(_clip_box(boxes[i], width, height), float(scores[i]), float(scales[i]),
+                          None if verification is None else float(verification[i])) for i in keep]
 
 
 def _clip_box(box, width: int, height: int) -> tuple[float, float, float, float]:

@@ -1,0 +1,217 @@
+"""Training the plate verifier, the detector's second stage (`lprlab train verifier`).
+
+Its data is what the detector really proposes: the trained detector searches fresh synthetic
+scenes (and, when given, bare background photos), and each box it keeps after NMS becomes a
+sample, a plate when it overlaps a true plate (IoU >= 0.5), not a plate when it overlaps none
+(IoU < 0.25); boxes in between are left out. Every true plate also gives a positive with its box
+jittered as the detector's boxes are, so plates the detector finds poorly are still learnt.
+Samples are written in shards of `SHARD` images (a cut run resumes at the next shard); training
+uses the shared callbacks of `lprlab.train` (checkpoint every epoch, BackupAndRestore, logs).
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import os
+import pathlib
+
+import keras
+import numpy as np
+import tensorflow as tf
+from tqdm import tqdm
+
+from lprlab.models.verifier import VerifierConfig, build_verifier, crop_candidates, load_verifier, save_verifier
+from lprlab.train import make_strategy, training_callbacks
+
+SHARD = 250  # images per shard file
+POSITIVE_IOU, NEGATIVE_IOU = 0.5, 0.25
+
+
+def _jitter(box, rng: np.random.Generator) -> tuple[float, float, float, float]:
+    """A true box moved and resized as the detector's boxes are (about ±8% of its size)."""
+    x, y, w, h = box
+    nw, nh = w * np.exp(rng.normal(0, 0.08)), h * np.exp(rng.normal(0, 0.1))
+    return (x + w / 2 - nw / 2 + rng.normal(0, 0.05) * w, y + h / 2 - nh / 2 + rng.normal(0, 0.08) * h, nw, nh)
+
+
+def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: VerifierConfig,
+                     rng: np.random.Generator, threshold: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    """The verifier's samples from one image: the detector's boxes (after NMS, presence >=
+    `threshold`) labelled by their IoU with `truths` ((n, 4) true plate boxes (x, y, w, h) px),
+    and one jittered positive per true plate.
+
+    Returns:
+        ((m, height, width, 3) uint8 crops, (m,) float32 labels, 1 for a plate).
+    """
+    from lprlab.metrics import iou_matrix  # noqa: PLC0415
+
+    found = np.float32([d.box for d in detector.detect(image, threshold=threshold)]).reshape(-1, 4)
+    truths = np.asarray(truths, np.float32).reshape(-1, 4)
+    labels = np.zeros(len(found), np.float32)
+    keep = np.ones(len(found), bool)
+    if len(found) and len(truths):
+        best = iou_matrix(found, truths).max(axis=1)
+        labels = (best >= POSITIVE_IOU).astype(np.float32)
+        keep = (best >= POSITIVE_IOU) | (best < NEGATIVE_IOU)
+    jittered = np.float32([_jitter(t, rng) for t in truths]).reshape(-1, 4)
+    boxes = np.concatenate([found[keep], jittered])
+    labels = np.concatenate([labels[keep], np.ones(len(jittered), np.float32)])
+    return crop_candidates(image, boxes, config), labels
+
+
+def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, folder: str | os.PathLike,
+                      backgrounds: str | None = None, progress: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Generates (or completes) the verifier's samples from `images` images and loads them.
+
+    Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene with the ``scene``
+    augmentation, or (a quarter of the images, with `backgrounds`) a bare photo at 1280x720.
+    Shard k (images k*SHARD to (k+1)*SHARD - 1) is ``folder/shard-<k>.npz``, written atomically.
+
+    Returns:
+        ((n, height, width, 3) uint8 crops, (n,) float32 labels).
+    """
+    from lprlab.augment import augment, make_pipeline  # noqa: PLC0415
+    from lprlab.backgrounds import PhotoBackgrounds  # noqa: PLC0415
+    from lprlab.formats import resolve_formats  # noqa: PLC0415
+    from lprlab.scene import make_scene  # noqa: PLC0415
+
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    formats = resolve_formats(list(detector.config.formats))
+    photos = PhotoBackgrounds(backgrounds) if backgrounds else None
+    pipeline = make_pipeline("scene", 720)
+    shards = int(np.ceil(images / SHARD))
+    with tqdm(total=images, desc="verifier samples", unit="image", disable=not progress) as bar:
+        for shard in range(shards):
+            path = folder / f"shard-{shard:05d}.npz"
+            indices = range(shard * SHARD, min(images, (shard + 1) * SHARD))
+            if path.is_file():
+                bar.update(len(indices))
+                continue
+            crops, labels = [], []
+            for i in indices:
+                rng = np.random.default_rng([seed, i])
+                if photos is not None and rng.random() < 0.25:
+                    image, truths = photos.sample(rng, (720, 1280)).copy(), np.zeros((0, 4), np.float32)
+                else:
+                    scene = make_scene(formats, rng, "cctv" if rng.random() < 0.6 else "parking", photos)
+                    image = augment(scene.image, pipeline, rng)
+                    truths = np.float32([p.box for p in scene.plates]).reshape(-1, 4)
+                part, part_labels = verifier_samples(detector, image, truths, config, rng)
+                crops.append(part)
+                labels.append(part_labels)
+                bar.update(1)
+            temporary = folder / f".shard-{shard:05d}.tmp.npz"
+            np.savez(temporary, crops=np.concatenate(crops), labels=np.concatenate(labels))
+            os.replace(temporary, path)
+    return load_verifier_set(folder, config)
+
+
+def load_verifier_set(folder: str | os.PathLike, config: VerifierConfig) -> tuple[np.ndarray, np.ndarray]:
+    """All shards of a verifier sample folder.
+
+    Raises:
+        FileNotFoundError: no shard in `folder`.
+        ValueError: crops of another size than the config's input.
+    """
+    paths = sorted(pathlib.Path(folder).glob("shard-*.npz"))
+    if not paths:
+        raise FileNotFoundError(f"no verifier shards (shard-*.npz) in {str(folder)!r}")
+    crops, labels = [], []
+    for path in paths:
+        with np.load(path) as data:
+            if data["crops"].shape[1:3] != tuple(config.image_size):
+                raise ValueError(f"{str(path)!r} holds {data['crops'].shape[1:3]} crops, expected {config.image_size}")
+            crops.append(data["crops"])
+            labels.append(data["labels"])
+    return np.concatenate(crops), np.concatenate(labels)
+
+
+def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tuple[np.ndarray, np.ndarray],
+                   validation: tuple[np.ndarray, np.ndarray], epochs: int = 8, batch_size: int = 128,
+                   verbose: int | str = "auto") -> keras.callbacks.History:
+    """Trains the verifier; resumes from ``run_dir/backup`` when a previous run was cut.
+
+    Args:
+        config: The model; its `learning_rate` and `seed` are used.
+        run_dir: Run folder (created); the result is ``run_dir/model.keras`` + ``model.json``.
+        train: (crops (n, height, width, 3) uint8, labels (n,) float32) from `make_verifier_set`.
+        validation: The same, for validation.
+        epochs: Epochs; cosine learning-rate decay to 1% over them. Horizontal flips of the
+            training crops (a mirrored plate is still a plate) double the data.
+        batch_size: Crops per step.
+        verbose: Keras verbosity.
+
+    Returns:
+        The Keras `History` (loss, accuracy, recall and precision at 0.5).
+    """
+    run_dir = pathlib.Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    (run_dir / "config.json").write_text(json.dumps(dataclasses.asdict(config), indent=1))
+    keras.utils.set_random_seed(config.seed)
+
+    def dataset(crops, labels, shuffle):
+        data = tf.data.Dataset.from_tensor_slices((crops, labels[:, None]))
+        if shuffle:
+            data = data.shuffle(min(len(crops), 50_000), seed=config.seed, reshuffle_each_iteration=True)
+        data = data.batch(batch_size)
+
+        def prepare(x, y):
+            x = tf.cast(x, tf.float32) / 255.0
+            if shuffle:
+                flip = tf.random.uniform((tf.shape(x)[0], 1, 1, 1), seed=config.seed) < 0.5
+                x = tf.where(flip, tf.reverse(x, axis=[2]), x)
+            return x, y
+
+        return data.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+    steps = epochs * int(np.ceil(len(train[0]) / batch_size))
+    with make_strategy().scope():
+        model = build_verifier(config)
+        schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.01)
+        model.compile(optimizer=keras.optimizers.Adam(schedule), loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                      metrics=[keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy"),
+                               keras.metrics.Recall(thresholds=0.0, name="recall"),
+                               keras.metrics.Precision(thresholds=0.0, name="precision")])
+    history = model.fit(dataset(*train, True), validation_data=dataset(*validation, False), epochs=epochs,
+                        callbacks=training_callbacks(run_dir), shuffle=False, verbose=verbose)
+    save_verifier(model, config, run_dir / "model", {
+        "training": {"samples": len(train[0]), "positives": int(train[1].sum()), "epochs": epochs,
+                     "batch_size": batch_size, "steps": steps},
+    })
+    return history
+
+
+def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike, detector_path=None,
+                             images: int = 4000, val_images: int = 400, epochs: int = 8,
+                             data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
+                             verbose: int | str = "auto") -> keras.callbacks.History:
+    """Mines (or reuses) the samples of `images` training and `val_images` validation images with
+    the detector `detector_path` (the shipped one by default), then trains. The sets live in
+    ``data_dir/verifier-<detector date>-<images>-s<seed>[-photos]``; validation uses seed
+    ``config.seed + 1``."""
+    from lprlab.detection import load_detector  # noqa: PLC0415
+
+    detector = load_detector(detector_path, verify=False)
+    tag = detector.info.get("saved", "")[:19].replace(":", "") + ("-photos" if backgrounds else "")
+    data_dir = pathlib.Path(data_dir)
+    train = make_verifier_set(detector, config, images, config.seed,
+                              data_dir / f"verifier-{tag}-{images}-s{config.seed}", backgrounds, progress=verbose != 0)
+    validation = make_verifier_set(detector, config, val_images, config.seed + 1,
+                                   data_dir / f"verifier-{tag}-{val_images}-s{config.seed + 1}", backgrounds,
+                                   progress=verbose != 0)
+    return train_verifier(config, run_dir, train, validation, epochs, verbose=verbose)
+
+
+def export_verifier(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,
+                    data: str = "") -> pathlib.Path:
+    """Copies ``run_dir/model`` to ``<destination>.keras`` + ``.json``, adding the per-epoch
+    training log, a description of the training `data` and measured `figures`."""
+    run_dir = pathlib.Path(run_dir)
+    verifier = load_verifier(run_dir / "model")
+    with open(run_dir / "log.csv", newline="") as handle:
+        history = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+    info = {k: v for k, v in verifier.info.items() if k not in ("model", "config", "saved")}
+    return save_verifier(verifier.model, verifier.config, destination,
+                         {**info, "history": history, "data": data, "figures": figures or {}})

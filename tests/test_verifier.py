@@ -1,0 +1,119 @@
+"""The detector's verifier (cascade second stage): crops, samples labelled by IoU, save/load,
+a short training that learns, and its place in `Detector.detect`."""
+import numpy as np
+import pytest
+
+from lprlab.models.detector import Detector, DetectorConfig, build_detector
+from lprlab.models.verifier import (
+    Verifier, VerifierConfig, build_verifier, crop_candidates, load_verifier, save_verifier)
+
+
+@pytest.fixture(scope="module")
+def verifier():
+    import keras
+    keras.utils.set_random_seed(0)
+    config = VerifierConfig()
+    return Verifier(build_verifier(config), config)
+
+
+def _constant_verifier(logit: float) -> Verifier:
+    """A verifier whose answer is the same for every box (its last layer zeroed, bias `logit`)."""
+    config = VerifierConfig()
+    model = build_verifier(config)
+    layer = model.get_layer("ver_logit")
+    kernel, bias = layer.get_weights()
+    layer.set_weights([np.zeros_like(kernel), np.full_like(bias, logit)])
+    return Verifier(model, config)
+
+
+def test_crops_take_the_box_with_its_context():
+    config = VerifierConfig(image_size=(32, 96), context=(0.0, 0.0))
+    image = np.zeros((100, 200, 3), np.uint8)
+    image[40:60, 50:110] = 255  # a white 60x20 box
+    crops = crop_candidates(image, [[50, 40, 60, 20], [-30, -10, 60, 20], [500, 500, 10, 5]], config)
+    assert crops.shape == (3, 32, 96, 3) and crops.dtype == np.uint8
+    assert crops[0].min() == 255  # exactly the box, resized
+    assert crops[2].max() == 0  # wholly outside the image: left black
+    with_context = crop_candidates(image, [[50, 40, 60, 20]], VerifierConfig())[0]
+    assert with_context[16, 48].min() == 255 and with_context[0, 0].max() == 0 and with_context[16, 2].max() == 0
+
+
+def test_scores_shape_and_empty(verifier):
+    image = np.random.default_rng(0).integers(0, 256, (120, 160, 3), dtype=np.uint8)
+    scores = verifier.scores(image, [[10, 10, 60, 20], [50, 60, 40, 12]])
+    assert scores.shape == (2,) and scores.dtype == np.float32 and ((scores >= 0) & (scores <= 1)).all()
+    assert verifier.scores(image, np.zeros((0, 4))).shape == (0,)
+
+
+def test_save_load_round_trip_and_mismatch(verifier, tmp_path):
+    save_verifier(verifier.model, verifier.config, tmp_path / "v")
+    loaded = load_verifier(tmp_path / "v")
+    image = np.random.default_rng(1).integers(0, 256, (90, 160, 3), dtype=np.uint8)
+    boxes = [[20, 30, 70, 20]]
+    np.testing.assert_allclose(loaded.scores(image, boxes), verifier.scores(image, boxes), rtol=1e-5, atol=1e-6)
+    other = VerifierConfig(image_size=(48, 128))
+    save_verifier(build_verifier(other), VerifierConfig(), tmp_path / "bad")
+    with pytest.raises(ValueError, match="do not fit their metadata"):
+        load_verifier(tmp_path / "bad")
+    with pytest.raises(FileNotFoundError):
+        load_verifier(tmp_path / "missing")
+
+
+def test_detect_drops_what_the_verifier_rejects():
+    import keras
+    keras.utils.set_random_seed(0)
+    config = DetectorConfig()
+    model = build_detector(config)
+    image = np.random.default_rng(2).integers(0, 256, (96, 160, 3), dtype=np.uint8)
+    plain = Detector(model, config).detect(image, threshold=0.0)
+    assert plain and all(d.verification is None for d in plain)
+    accepted = Detector(model, config, verifier=_constant_verifier(5.0)).detect(image, threshold=0.0)
+    assert accepted and all(d.verification > 0.99 for d in accepted)
+    assert {d.box for d in accepted} == {d.box for d in plain}  # verifying before NMS keeps the same winners
+    assert Detector(model, config, verifier=_constant_verifier(-5.0)).detect(image, threshold=0.0) == []
+    rejected_but_kept = Detector(model, config, verifier=_constant_verifier(-5.0)).detect(
+        image, threshold=0.0, verify_threshold=0.0)
+    assert len(rejected_but_kept) == len(plain)
+
+
+def test_samples_are_labelled_by_overlap(tmp_path):
+    from lprlab.train_verifier import load_verifier_set, make_verifier_set, verifier_samples
+
+    class Fixed:  # a detector proposing one box on the plate and one far from it
+        config = DetectorConfig(formats=("eu",))
+
+        def detect(self, image, threshold):
+            from lprlab.models.detector import Detection
+            return [Detection((20, 20, 60, 14), 0.9, 1.0), Detection((120, 60, 50, 12), 0.8, 1.0)]
+
+    image = np.zeros((100, 200, 3), np.uint8)
+    crops, labels = verifier_samples(Fixed(), image, np.float32([[21, 20, 60, 14]]), VerifierConfig(),
+                                     np.random.default_rng(0))
+    assert crops.shape == (3, 32, 96, 3) and labels.tolist() == [1.0, 0.0, 1.0]  # + the jittered truth
+    first = make_verifier_set(Fixed(), VerifierConfig(), 3, 0, tmp_path / "set", progress=False)
+    again = load_verifier_set(tmp_path / "set", VerifierConfig())
+    assert first[0].shape[1:] == (32, 96, 3) and (first[0] == again[0]).all() and (first[1] == again[1]).all()
+    with pytest.raises(FileNotFoundError, match="no verifier shards"):
+        load_verifier_set(tmp_path / "empty", VerifierConfig())
+
+
+@pytest.mark.slow
+def test_brief_training_separates_plates_from_clutter(tmp_path):
+    from lprlab.backgrounds import procedural_background
+    from lprlab.crops import make_plate_crop
+    from lprlab.formats import resolve_formats
+    from lprlab.train_verifier import train_verifier
+
+    config = VerifierConfig(seed=0)
+    rng = np.random.default_rng(0)
+
+    def sample(n):
+        plates = [make_plate_crop(resolve_formats("eu"), rng, config.image_size).image for _ in range(n)]
+        clutter = [procedural_background(rng, config.image_size, clutter=3) for _ in range(n)]
+        return np.stack(plates + clutter), np.float32([1] * n + [0] * n)
+
+    train, validation = sample(192), sample(32)
+    history = train_verifier(config, tmp_path / "run", train, validation, epochs=4, batch_size=32, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert history.history["val_accuracy"][-1] >= 0.8
+    assert (tmp_path / "run" / "model.keras").is_file()
