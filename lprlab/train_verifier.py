@@ -26,6 +26,43 @@ from lprlab.train import make_strategy, training_callbacks
 
 SHARD = 250  # images per shard file
 POSITIVE_IOU, NEGATIVE_IOU = 0.5, 0.25
+SAMPLES_VERSION = "v2"  # v1: plates only on the scenes' cars (the verifier learnt photo texture = no plate)
+
+
+def paste_plates(image: np.ndarray, formats, rng: np.random.Generator, count: int,
+                 height_px: tuple[float, float] = (14.0, 64.0)) -> np.ndarray:
+    """Pastes `count` random plates of `formats` onto `image` ((H, W, 3) uint8 RGB, in place), each
+    `height_px` high (uniform), posed as recogniser crops are, anywhere in the image. Plates on
+    real photos teach the verifier that a photo's texture around a box is no sign of a false one
+    (the scenes' plates all sit on procedural cars).
+
+    Returns:
+        (count, 4) float32 boxes (x, y, w, h) px of the pasted plates.
+    """
+    import cv2  # noqa: PLC0415
+
+    from lprlab.crops import CROP_POSE  # noqa: PLC0415
+    from lprlab.render import random_plate  # noqa: PLC0415
+    from lprlab.scene import paste_plate, project_plate  # noqa: PLC0415
+
+    height, width = image.shape[:2]
+    boxes = []
+    for _ in range(count):
+        fmt = formats[rng.integers(len(formats))]
+        plate = random_plate(fmt, rng, 64).image
+        target = rng.uniform(*height_px)
+        scale = target / plate.shape[0]
+        small = cv2.resize(plate, (max(2, round(plate.shape[1] * scale * 1.2)), max(2, round(target * 1.2))),
+                           interpolation=cv2.INTER_AREA)
+        corners = project_plate(small.shape[:2], rng.uniform(*CROP_POSE.yaw_deg), rng.uniform(*CROP_POSE.pitch_deg),
+                                rng.uniform(*CROP_POSE.roll_deg)) / 1.2
+        low, high = corners.min(axis=0), corners.max(axis=0)
+        span = high - low
+        origin = np.array([rng.uniform(0, max(1.0, width - span[0])), rng.uniform(0, max(1.0, height - span[1]))])
+        corners = (corners - low + origin).astype(np.float32)
+        paste_plate(image, small, corners, gain=rng.uniform(0.7, 1.1))
+        boxes.append((*corners.min(axis=0), *(corners.max(axis=0) - corners.min(axis=0))))
+    return np.float32(boxes).reshape(-1, 4)
 
 
 def _jitter(box, rng: np.random.Generator) -> tuple[float, float, float, float]:
@@ -64,8 +101,9 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
                       backgrounds: str | None = None, progress: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Generates (or completes) the verifier's samples from `images` images and loads them.
 
-    Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene with the ``scene``
-    augmentation, or (a quarter of the images, with `backgrounds`) a bare photo at 1280x720.
+    Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene, or (40% of the
+    images) a bare photo at 1280x720 (procedural without `backgrounds`) with 1-3 plates pasted on it
+    (`paste_plates`); then the ``scene`` augmentation.
     Shard k (images k*SHARD to (k+1)*SHARD - 1) is ``folder/shard-<k>.npz``, written atomically.
 
     Returns:
@@ -74,6 +112,7 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
     from lprlab.augment import augment, make_pipeline  # noqa: PLC0415
     from lprlab.backgrounds import PhotoBackgrounds  # noqa: PLC0415
     from lprlab.formats import resolve_formats  # noqa: PLC0415
+    from lprlab.backgrounds import background  # noqa: PLC0415
     from lprlab.scene import make_scene  # noqa: PLC0415
 
     folder = pathlib.Path(folder)
@@ -92,12 +131,13 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
             crops, labels = [], []
             for i in indices:
                 rng = np.random.default_rng([seed, i])
-                if photos is not None and rng.random() < 0.25:
-                    image, truths = photos.sample(rng, (720, 1280)).copy(), np.zeros((0, 4), np.float32)
+                if rng.random() < 0.4:
+                    image = background(rng, (720, 1280), photos, photo_fraction=1.0).copy()
+                    truths = paste_plates(image, formats, rng, int(rng.integers(1, 4)))
                 else:
                     scene = make_scene(formats, rng, "cctv" if rng.random() < 0.6 else "parking", photos)
-                    image = augment(scene.image, pipeline, rng)
-                    truths = np.float32([p.box for p in scene.plates]).reshape(-1, 4)
+                    image, truths = scene.image, np.float32([p.box for p in scene.plates]).reshape(-1, 4)
+                image = augment(image, pipeline, rng)
                 part, part_labels = verifier_samples(detector, image, truths, config, rng)
                 crops.append(part)
                 labels.append(part_labels)
@@ -189,12 +229,15 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
                              verbose: int | str = "auto") -> keras.callbacks.History:
     """Mines (or reuses) the samples of `images` training and `val_images` validation images with
     the detector `detector_path` (the shipped one by default), then trains. The sets live in
-    ``data_dir/verifier-<detector date>-<images>-s<seed>[-photos]``; validation uses seed
+    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>-<images>-s<seed>[-photos]``;
+    validation uses seed
     ``config.seed + 1``."""
     from lprlab.detection import load_detector  # noqa: PLC0415
 
     detector = load_detector(detector_path, verify=False)
-    tag = detector.info.get("saved", "")[:19].replace(":", "") + ("-photos" if backgrounds else "")
+    context = "x".join(f"{c:g}" for c in config.context)
+    tag = (f"{SAMPLES_VERSION}-{detector.info.get('saved', '')[:19].replace(':', '')}-context{context}"
+           f"{'-photos' if backgrounds else ''}")
     data_dir = pathlib.Path(data_dir)
     train = make_verifier_set(detector, config, images, config.seed,
                               data_dir / f"verifier-{tag}-{images}-s{config.seed}", backgrounds, progress=verbose != 0)

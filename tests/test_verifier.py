@@ -117,3 +117,18 @@ def test_brief_training_separates_plates_from_clutter(tmp_path):
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert history.history["val_accuracy"][-1] >= 0.8
     assert (tmp_path / "run" / "model.keras").is_file()
+
+
+def test_pasted_plates_lie_inside_the_image_where_the_pixels_changed():
+    from lprlab.formats import resolve_formats
+    from lprlab.train_verifier import paste_plates
+
+    image = np.zeros((360, 640, 3), np.uint8)
+    boxes = paste_plates(image, resolve_formats("eu,us"), np.random.default_rng(0), 3, height_px=(20, 40))
+    assert boxes.shape == (3, 4) and boxes.dtype == np.float32
+    for x, y, w, h in boxes:
+        assert x >= 0 and y >= 0 and x + w <= 641 and y + h <= 361 and 15 <= h <= 60 and w > h
+        assert image[int(y):int(y + h), int(x):int(x + w)].mean() > 20  # a plate, not the black image
+    again = np.zeros((360, 640, 3), np.uint8)
+    paste_plates(again, resolve_formats("eu,us"), np.random.default_rng(0), 3, height_px=(20, 40))
+    assert (again == image).all()  # seeded
