@@ -26,15 +26,17 @@ from lprlab.train import make_strategy, training_callbacks
 
 SHARD = 250  # images per shard file
 POSITIVE_IOU, NEGATIVE_IOU = 0.5, 0.25
-SAMPLES_VERSION = "v2"  # v1: plates only on the scenes' cars (the verifier learnt photo texture = no plate)
+SAMPLES_VERSION = "v3"  # v1: plates only on the scenes' cars (the verifier learnt photo texture = no plate);
+# v2: + plates pasted on photos; v3: + distractors (time stamps, emblems, words)
 
 
 def paste_plates(image: np.ndarray, formats, rng: np.random.Generator, count: int,
-                 height_px: tuple[float, float] = (14.0, 64.0)) -> np.ndarray:
+                 height_px: tuple[float, float] = (14.0, 64.0), avoid=None) -> np.ndarray:
     """Pastes `count` random plates of `formats` onto `image` ((H, W, 3) uint8 RGB, in place), each
     `height_px` high (uniform), posed as recogniser crops are, anywhere in the image. Plates on
     real photos teach the verifier that a photo's texture around a box is no sign of a false one
-    (the scenes' plates all sit on procedural cars).
+    (the scenes' plates all sit on procedural cars). A plate that would overlap a box of `avoid`
+    ((k, 4) px) is drawn again elsewhere (up to 10 tries, then left out).
 
     Returns:
         (count, 4) float32 boxes (x, y, w, h) px of the pasted plates.
@@ -47,6 +49,7 @@ def paste_plates(image: np.ndarray, formats, rng: np.random.Generator, count: in
 
     height, width = image.shape[:2]
     boxes = []
+    avoid = np.reshape(avoid if avoid is not None else [], (-1, 4)).astype(np.float32)
     for _ in range(count):
         fmt = formats[rng.integers(len(formats))]
         plate = random_plate(fmt, rng, 64).image
@@ -58,11 +61,81 @@ def paste_plates(image: np.ndarray, formats, rng: np.random.Generator, count: in
                                 rng.uniform(*CROP_POSE.roll_deg)) / 1.2
         low, high = corners.min(axis=0), corners.max(axis=0)
         span = high - low
-        origin = np.array([rng.uniform(0, max(1.0, width - span[0])), rng.uniform(0, max(1.0, height - span[1]))])
+        for _ in range(10):
+            origin = np.array([rng.uniform(0, max(1.0, width - span[0])), rng.uniform(0, max(1.0, height - span[1]))])
+            if _clear_of(np.float32([[*origin, *span]]), avoid)[0]:
+                break
+        else:
+            continue
         corners = (corners - low + origin).astype(np.float32)
         paste_plate(image, small, corners, gain=rng.uniform(0.7, 1.1))
         boxes.append((*corners.min(axis=0), *(corners.max(axis=0) - corners.min(axis=0))))
     return np.float32(boxes).reshape(-1, 4)
+
+
+def paste_distractors(image: np.ndarray, rng: np.random.Generator, count: int) -> np.ndarray:
+    """Draws `count` plate-like things that are not plates onto `image` ((H, W, 3) uint8 RGB, in
+    place): camera time stamps (``2014-04-28 06:45:51``), makers' oval emblems with a word inside,
+    and free-standing model or dealer names, 10-60 px high. They are what the v2 verifier still
+    took for plates on the real dev photos.
+
+    Returns:
+        (count, 4) float32 boxes (x, y, w, h) px of what was drawn.
+    """
+    import cv2  # noqa: PLC0415
+
+    from lprlab.backgrounds import CAR_BADGES  # noqa: PLC0415
+
+    height, width = image.shape[:2]
+    fonts = (cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_PLAIN, cv2.FONT_HERSHEY_TRIPLEX)
+    boxes = []
+    for _ in range(count):
+        kind = rng.choice(("stamp", "emblem", "word"))
+        font = int(fonts[rng.integers(len(fonts))])
+        if kind == "stamp":
+            date = f"{rng.integers(2005, 2027)}-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}"
+            time = f"{rng.integers(0, 24):02d}:{rng.integers(0, 60):02d}:{rng.integers(0, 60):02d}"
+            text = (f"{date} {time}", time, f"{date[5:]} {time}", date)[rng.integers(4)]
+            colour = ((255, 255, 255), (255, 255, 0), (220, 220, 220), (0, 255, 0))[rng.integers(4)]
+        else:
+            letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            text = (CAR_BADGES[rng.integers(len(CAR_BADGES))] if rng.random() < 0.5 else
+                    "".join(letters[i] for i in rng.integers(0, 26, int(rng.integers(3, 9)))))
+            if rng.random() < 0.4:
+                text = text.capitalize()
+            colour = tuple(int(v) for v in rng.integers(0, 256, 3))
+        text_h = rng.uniform(10, 36) if kind != "emblem" else rng.uniform(8, 24)
+        scale = text_h / 22.0
+        thick = max(1, int(round(scale * rng.uniform(1.0, 2.5))))
+        (tw, th), _ = cv2.getTextSize(text, font, scale, thick)
+        pad_x, pad_y = (0.35 * tw, 0.9 * th) if kind == "emblem" else (2, 2)
+        w, h = tw + 2 * pad_x, th + 2 * pad_y
+        x = rng.uniform(0, max(1.0, width - w))
+        y = rng.uniform(0, max(1.0, height - h))
+        if kind == "emblem":
+            centre, axes = (int(x + w / 2), int(y + h / 2)), (int(w / 2), int(h / 2))
+            fill = ((180, 20, 30), (20, 50, 140), (20, 20, 20), (170, 170, 175))[rng.integers(4)]
+            cv2.ellipse(image, centre, axes, 0, 0, 360, fill, -1, cv2.LINE_AA)
+            cv2.ellipse(image, centre, axes, 0, 0, 360, (200, 200, 205), max(1, int(h / 10)), cv2.LINE_AA)
+            colour = (235, 235, 235)
+        origin = (int(x + pad_x), int(y + pad_y + th))
+        if kind == "stamp" or rng.random() < 0.5:  # an outline or shadow, as overlays and chrome have
+            cv2.putText(image, text, (origin[0] + 1, origin[1] + 1), font, scale, (0, 0, 0), thick + 1, cv2.LINE_AA)
+        cv2.putText(image, text, origin, font, scale, colour, thick, cv2.LINE_AA)
+        boxes.append((x, y, w, h))
+    return np.float32(boxes).reshape(-1, 4)
+
+
+def _clear_of(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """(n,) bool: which `boxes` overlap none of `others` (both (k, 4) x, y, w, h px)."""
+    boxes, others = np.reshape(boxes, (-1, 4)), np.reshape(others, (-1, 4))
+    if not len(others):
+        return np.ones(len(boxes), bool)
+    apart_x = (boxes[:, None, 0] + boxes[:, None, 2] <= others[None, :, 0]) | \
+        (others[None, :, 0] + others[None, :, 2] <= boxes[:, None, 0])
+    apart_y = (boxes[:, None, 1] + boxes[:, None, 3] <= others[None, :, 1]) | \
+        (others[None, :, 1] + others[None, :, 3] <= boxes[:, None, 1])
+    return (apart_x | apart_y).all(axis=1)
 
 
 def _jitter(box, rng: np.random.Generator) -> tuple[float, float, float, float]:
@@ -73,10 +146,11 @@ def _jitter(box, rng: np.random.Generator) -> tuple[float, float, float, float]:
 
 
 def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: VerifierConfig,
-                     rng: np.random.Generator, threshold: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+                     rng: np.random.Generator, threshold: float = 0.3, distractors=None) -> tuple[np.ndarray, np.ndarray]:
     """The verifier's samples from one image: the detector's boxes (after NMS, presence >=
     `threshold`) labelled by their IoU with `truths` ((n, 4) true plate boxes (x, y, w, h) px),
-    and one jittered positive per true plate.
+    one jittered positive per true plate, and one jittered negative per box of `distractors`
+    ((k, 4) px, see `paste_distractors`).
 
     Returns:
         ((m, height, width, 3) uint8 crops, (m,) float32 labels, 1 for a plate).
@@ -92,8 +166,10 @@ def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: Ve
         labels = (best >= POSITIVE_IOU).astype(np.float32)
         keep = (best >= POSITIVE_IOU) | (best < NEGATIVE_IOU)
     jittered = np.float32([_jitter(t, rng) for t in truths]).reshape(-1, 4)
-    boxes = np.concatenate([found[keep], jittered])
-    labels = np.concatenate([labels[keep], np.ones(len(jittered), np.float32)])
+    decoys = np.float32([_jitter(d, rng) for d in np.reshape(distractors if distractors is not None else [], (-1, 4))])
+    decoys = decoys.reshape(-1, 4)
+    boxes = np.concatenate([found[keep], jittered, decoys])
+    labels = np.concatenate([labels[keep], np.ones(len(jittered), np.float32), np.zeros(len(decoys), np.float32)])
     return crop_candidates(image, boxes, config), labels
 
 
@@ -103,7 +179,8 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
 
     Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene, or (40% of the
     images) a bare photo at 1280x720 (procedural without `backgrounds`) with 1-3 plates pasted on it
-    (`paste_plates`); then the ``scene`` augmentation.
+    (`paste_plates`); with up to 3 distractors (`paste_distractors`: time stamps, emblems, words)
+    drawn clear of the plates; then the ``scene`` augmentation.
     Shard k (images k*SHARD to (k+1)*SHARD - 1) is ``folder/shard-<k>.npz``, written atomically.
 
     Returns:
@@ -133,12 +210,15 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
                 rng = np.random.default_rng([seed, i])
                 if rng.random() < 0.4:
                     image = background(rng, (720, 1280), photos, photo_fraction=1.0).copy()
-                    truths = paste_plates(image, formats, rng, int(rng.integers(1, 4)))
+                    decoys = paste_distractors(image, rng, int(rng.integers(0, 4)))
+                    truths = paste_plates(image, formats, rng, int(rng.integers(1, 4)), avoid=decoys)
                 else:
                     scene = make_scene(formats, rng, "cctv" if rng.random() < 0.6 else "parking", photos)
                     image, truths = scene.image, np.float32([p.box for p in scene.plates]).reshape(-1, 4)
+                    decoys = paste_distractors(image, rng, int(rng.integers(0, 3)))
+                    decoys = decoys[_clear_of(decoys, truths)]
                 image = augment(image, pipeline, rng)
-                part, part_labels = verifier_samples(detector, image, truths, config, rng)
+                part, part_labels = verifier_samples(detector, image, truths, config, rng, distractors=decoys)
                 crops.append(part)
                 labels.append(part_labels)
                 bar.update(1)

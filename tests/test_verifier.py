@@ -132,3 +132,16 @@ def test_pasted_plates_lie_inside_the_image_where_the_pixels_changed():
     again = np.zeros((360, 640, 3), np.uint8)
     paste_plates(again, resolve_formats("eu,us"), np.random.default_rng(0), 3, height_px=(20, 40))
     assert (again == image).all()  # seeded
+
+
+def test_distractors_are_drawn_and_kept_clear_of_plates():
+    from lprlab.formats import resolve_formats
+    from lprlab.train_verifier import _clear_of, paste_distractors, paste_plates
+
+    image = np.zeros((360, 640, 3), np.uint8)
+    decoys = paste_distractors(image, np.random.default_rng(1), 4)
+    assert decoys.shape == (4, 4) and image.max() > 0
+    plates = paste_plates(image, resolve_formats("eu"), np.random.default_rng(2), 2, height_px=(16, 24), avoid=decoys)
+    assert len(plates) <= 2 and _clear_of(plates, decoys).all()
+    assert _clear_of(np.float32([[0, 0, 10, 10]]), np.float32([[5, 5, 10, 10]])).tolist() == [False]
+    assert _clear_of(np.float32([[0, 0, 10, 10]]), np.float32([[10, 0, 5, 5]])).tolist() == [True]
