@@ -355,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--seed", type=int, default=0)
     rec.add_argument("--free-text", type=float, default=0.25,
                      help="share of plates with any letter or digit at each position of a real layout")
-    rec.add_argument("--context", default="conv", choices=("conv", "gru", "attention", "none"),
+    rec.add_argument("--context", default="gru", choices=("gru", "conv", "attention", "none"),
                      help="what the plate's columns learn of each other before the slots read them")
     rec.add_argument("--data-dir", default="data/synth", help="where the synthetic sets are written")
     rec.add_argument("--finetune", metavar="DIR", help="fine-tune --weights on DIR (images + labels.csv)")

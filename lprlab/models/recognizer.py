@@ -64,7 +64,7 @@ class RecognizerConfig:
     dense_units: int = 256
     dropout: float = 0.1
     slot_attention: bool = True
-    context: str = "conv"
+    context: str = "gru"
     learning_rate: float = 1e-3
     formats: tuple[str, ...] = ("ar_mercosur", "ar_old", "br_mercosur", "br_old", "eu", "us")
     seed: int = 0
