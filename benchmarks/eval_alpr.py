@@ -37,10 +37,11 @@ parser.add_argument("--finetune", action="store_true", help="also fine-tune on h
 parser.add_argument("--epochs", type=int, default=6, help="fine-tuning epochs")
 parser.add_argument("--no-verify", action="store_true", help="the detector without its verifier")
 parser.add_argument("--margin", type=float, default=0.08, help="crop margin around each box (see ALPR)")
+parser.add_argument("--verify-threshold", type=float, default=0.5, help="the verifier's probability to keep a box")
 args = parser.parse_args()
 detector, recognizer = load_detector(args.detector, verify=not args.no_verify), load_recognizer(args.recognizer)
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'with its verifier'}), "
-      f"recogniser {args.recognizer}, crop margin {args.margin}")
+      f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -49,7 +50,8 @@ except FileNotFoundError as error:
     photo_sets = []
     print(error)
 for photo_set in photo_sets:
-    scores, _ = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, margin=args.margin), photo_set)
+    scores, _ = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, margin=args.margin,
+                                                      verify_threshold=args.verify_threshold), photo_set)
     print(f"| {photo_set.name} | {scores['images']} | {scores['plates']} | {scores['detected']:.1%} | {scores['top1']:.1%} "
           f"| {scores['top1_merged']:.1%} | {scores['topk']:.1%} | {scores['fp_per_image']:.2f} | "
           f"{scores['seconds_per_image']:.3f} |", flush=True)
@@ -76,7 +78,8 @@ if args.finetune and photo_sets:
         subset = evaluation.PhotoSet(photo_set.name, *([getattr(photo_set, f)[i] for i in keep]
                                                        for f in ("images", "boxes", "texts", "names")))
         for label, model in (("synthetic only", recognizer), ("fine-tuned", tuned)):
-            scores, _ = evaluation.evaluate_alpr(ALPR(detector, model, region=subset.name, margin=args.margin), subset)
+            scores, _ = evaluation.evaluate_alpr(ALPR(detector, model, region=subset.name, margin=args.margin,
+                                                      verify_threshold=args.verify_threshold), subset)
             print(f"| {subset.name} | {label} | {scores['images']} | {scores['top1']:.1%} | {scores['top1_merged']:.1%} "
                   f"| {scores['topk']:.1%} |", flush=True)
 alpr = ALPR(detector, recognizer)

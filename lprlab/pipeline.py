@@ -86,6 +86,8 @@ class ALPR:
         min_confidence: A box whose reading fits none of the region's formats and whose confidence
             is below this is dropped as not a plate (badges, lamps, signs); 0 keeps every box.
         base_scale: The detector's first pyramid scale (`Detector.detect`).
+        verify_threshold: The detector's verifier probability a box must reach, when the detector
+            has a verifier (`Detector.detect`); 0 keeps every box.
 
     Raises:
         KeyError: unknown region.
@@ -93,7 +95,8 @@ class ALPR:
 
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
                  threshold: float = 0.5, margin: float = 0.08, top_n: int = 5, enhance_below_px: float = 16.0,
-                 max_distance: float = 1.0, min_confidence: float = 0.02, base_scale: float = 1.0):
+                 max_distance: float = 1.0, min_confidence: float = 0.02, base_scale: float = 1.0,
+                 verify_threshold: float = 0.5):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
@@ -106,7 +109,7 @@ class ALPR:
         self.formats = region_formats(region, tuple(recognizer.config.formats))
         self.region, self.threshold, self.margin, self.top_n = region, threshold, margin, top_n
         self.enhance_below_px, self.max_distance = enhance_below_px, max_distance
-        self.min_confidence, self.base_scale = min_confidence, base_scale
+        self.min_confidence, self.base_scale, self.verify_threshold = min_confidence, base_scale, verify_threshold
 
     def read(self, image: np.ndarray) -> list[PlateResult]:
         """Finds and reads the plates of one photo.
@@ -121,7 +124,8 @@ class ALPR:
         Raises:
             ValueError: `image` is not (H, W, 3) uint8.
         """
-        detections = self.detector.detect(image, threshold=self.threshold, base_scale=self.base_scale)
+        detections = self.detector.detect(image, threshold=self.threshold, base_scale=self.base_scale,
+                                          verify_threshold=self.verify_threshold)
         if not detections:
             return []
         crops = [crop_box(image, d.box, self.margin) for d in detections]
