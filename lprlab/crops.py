@@ -16,6 +16,7 @@ from lprlab.formats import PlateFormat
 from lprlab.render import random_plate, render_plate
 from lprlab.scene import ScenePreset, paste_plate, project_plate
 
+DEFAULT_MARGIN = (-0.02, 0.12)  # per side, share of the plate's size; negative cuts into its border
 CROP_POSE = ScenePreset("crop", yaw_deg=(-20.0, 20.0), pitch_deg=(-12.0, 12.0), roll_deg=(-4.0, 4.0))
 
 
@@ -38,7 +39,7 @@ class PlateCrop:
 
 
 def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
-                    image_size: tuple[int, int] = (64, 128), pipeline=None, margin: tuple[float, float] = (-0.02, 0.12),
+                    image_size: tuple[int, int] = (64, 128), pipeline=None, margin: tuple[float, float] = DEFAULT_MARGIN,
                     pose: ScenePreset = CROP_POSE, text: str | None = None, free_text: float = 0.0) -> PlateCrop:
     """A plate crop with a random (or given) text.
 
