@@ -79,7 +79,8 @@ class ALPR:
         watchlist: A `lprlab.watchlist.Watchlist` to check each text against, or None.
         threshold: Detector presence probability a box must reach.
         margin: Crop margin around a box, as a share of its size (the recogniser was trained on
-            crops with 2-12% margins).
+            crops with -2 to 12% margins); a tuple reads each box at every margin and keeps the
+            reading that fits a format with the highest probability (test-time augmentation).
         top_n: Alternatives kept per plate (post-processing chooses among them).
         enhance_below_px: Plate height in pixels under which the enhancer is used.
         max_distance: Watch-list lookup bound (`lprlab.watchlist.Watchlist.lookup`).
@@ -94,7 +95,7 @@ class ALPR:
     """
 
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
-                 threshold: float = 0.5, margin: float = 0.08, top_n: int = 5, enhance_below_px: float = 16.0,
+                 threshold: float = 0.5, margin: float | tuple[float, ...] = 0.08, top_n: int = 5, enhance_below_px: float = 16.0,
                  max_distance: float = 1.0, min_confidence: float = 0.02, base_scale: float = 1.0,
                  verify_threshold: float = 0.5):
         if detector is None:
@@ -128,17 +129,21 @@ class ALPR:
                                           verify_threshold=self.verify_threshold)
         if not detections:
             return []
-        crops = [crop_box(image, d.box, self.margin) for d in detections]
+        margins = self.margin if isinstance(self.margin, (tuple, list)) else (self.margin,)
+        crops = [crop_box(image, d.box, m) for d in detections for m in margins]
         enhanced = [self.enhancer is not None and d.box[3] < self.enhance_below_px for d in detections]
         if any(enhanced):
-            small = [c for c, e in zip(crops, enhanced) if e]
+            small = [c for i, c in enumerate(crops) if enhanced[i // len(margins)]]
             better = iter(self.enhancer.enhance(small))
-            crops = [next(better) if e else c for c, e in zip(crops, enhanced)]
-        readings = self.recognizer.read(crops, top_n=self.top_n)
+            crops = [next(better) if enhanced[i // len(margins)] else c for i, c in enumerate(crops)]
+        all_readings = self.recognizer.read(crops, top_n=self.top_n)
         results = []
-        for detection, reading, was_enhanced in zip(detections, readings, enhanced):
-            text, probability, fmt = postprocess(reading.alternatives or ((reading.text, reading.confidence),),
-                                                 self.formats)
+        for index, (detection, was_enhanced) in enumerate(zip(detections, enhanced)):
+            candidates = []
+            for reading in all_readings[index * len(margins):(index + 1) * len(margins)]:
+                fitted = postprocess(reading.alternatives or ((reading.text, reading.confidence),), self.formats)
+                candidates.append((fitted[2] is not None, fitted[1], fitted, reading))
+            _, _, (text, probability, fmt), reading = max(candidates, key=lambda c: (c[0], c[1]))
             if fmt is None and probability < self.min_confidence:
                 continue
             hit = self.watchlist.lookup(text, self.max_distance) if self.watchlist is not None and text else None

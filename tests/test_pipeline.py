@@ -55,6 +55,20 @@ def test_reads_synthetic_scenes_with_known_plates(alpr):
 
 
 @needs_weights
+def test_several_margins_read_each_box_once(alpr):
+    from lprlab.pipeline import ALPR
+    from lprlab.scene import ScenePreset, make_scene
+
+    preset = ScenePreset("near", image_size=(480, 640), plate_height_px=(34, 44), yaw_deg=(-5, 5),
+                         pitch_deg=(0, 5), roll_deg=(-2, 2), plates=(1, 1), negative_fraction=0.0)
+    scene = make_scene(resolve_formats("eu"), np.random.default_rng([8, 0]), preset)
+    single = alpr.read(scene.image)
+    several = ALPR(alpr.detector, alpr.recognizer, margin=(0.04, 0.08, 0.12)).read(scene.image)
+    assert [r.box for r in several] == [r.box for r in single]  # one result per box, whatever the margins
+    assert all(r.confidence >= 0 for r in several)
+
+
+@needs_weights
 def test_cli_alpr_json_contract_and_annotation(tmp_path):
     from lprlab.datasets import encode_image
     from lprlab.scene import make_scene
