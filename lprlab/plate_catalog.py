@@ -170,15 +170,23 @@ US_STICKERS = (Caption((0.03, 0.05, 0.2, 0.2), ("JAN", "APR", "JUL", "OCT", "FEB
                        background=(250, 200, 40)))
 
 
-def _us_generic(name: str, scenery: Scenery | None, schemes) -> PlateVariant:
+# Idaho-like county codes: a small digit over a letter at the plate's left end, not part of the
+# registration; readers must learn to leave them out (extra first characters on real US crops).
+US_COUNTY_CODE = (Caption((0.025, 0.3, 0.11, 0.5), tuple("123456789")),
+                  Caption((0.025, 0.5, 0.11, 0.7), tuple("ABCEGKLMNPTW")))
+
+
+def _us_generic(name: str, scenery: Scenery | None, schemes, county: bool = False) -> PlateVariant:
     art = (scenery,) if scenery else ()
+    left = 0.13 if county else 0.05
     return PlateVariant(
         name=name, size_mm=(305, 152), patterns=(VANITY, "NLLLDDD", "DDDLLL", "LLLDDD", "AAA·AAA", "DLLDDD", "LLLeDDD", "DDDeLLL",
                                         "LLeDDDD", "DDDeDDD"),
-        rows=(Row(top=0.25, bottom=0.78, left=0.05, right=0.95),), schemes=schemes,
+        rows=(Row(top=0.25, bottom=0.78, left=left, right=0.95),), schemes=schemes,
         fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
-                     Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015)),
+                     Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015),
+                     *(US_COUNTY_CODE if county else ())),
         letters=LETTERS,
     )
 
@@ -214,6 +222,8 @@ US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 4-8 
                 tuple(ColourScheme(WHITE, text, text) for text in US_DARK_TEXT)),
     _us_generic("state_sunset", Scenery((0.0, 0.0, 1.0, 1.0), (250, 215, 150), (255, 250, 235), (230, 190, 150)),
                 tuple(ColourScheme(WHITE, text, text) for text in US_DARK_TEXT)),
+    _us_generic("state_county", Scenery((0.0, 0.0, 1.0, 1.0), (200, 40, 45), (245, 245, 250), (170, 190, 215)),
+                tuple(ColourScheme(WHITE, text, text) for text in US_DARK_TEXT), county=True),
 ))
 
 

@@ -16,7 +16,8 @@ from PIL import Image, ImageDraw
 
 from lprlab.decorations import caption_stamp, load_font, plate_size_px, plate_template
 from lprlab.formats import (
-    DIGITS, Caption, PlateFormat, PlateVariant, match_text, parse_pattern, pattern_regex, random_text, validate_text,
+    DIGITS, Caption, PlateFormat, PlateVariant, match_text, mixed_chars, parse_pattern, pattern_regex, random_text,
+    validate_text,
 )
 
 REFERENCE_SIZE_PX = 128
@@ -365,13 +366,16 @@ def free_groups(variant: PlateVariant, pattern: str, rng: np.random.Generator) -
     of a pattern that has letters (digits only in one that has none, such as the CJK serials); K and
     W tokens keep their own characters and words."""
     tokens = parse_pattern(pattern)
-    anything = variant.letters + DIGITS if any(kind in "LA" for kind, _, _ in tokens) else DIGITS
+    has_letters = any(kind in "LA" for kind, _, _ in tokens)
     groups = []
     for kind, low, high in tokens:
         if kind == "W":
             groups.append(variant.words[rng.integers(len(variant.words))])
-        elif kind in "LDNAK":
-            chars = variant.specials if kind == "K" else anything
+        elif kind == "K":
             count = int(rng.integers(low, high + 1))
-            groups.append("".join(chars[i] for i in rng.integers(len(chars), size=count)))
+            groups.append("".join(variant.specials[i] for i in rng.integers(len(variant.specials), size=count)))
+        elif kind in "LDNA":
+            count = int(rng.integers(low, high + 1))
+            groups.append(mixed_chars(variant.letters, count, rng) if has_letters
+                          else "".join(DIGITS[i] for i in rng.integers(10, size=count)))
     return groups

@@ -81,3 +81,19 @@ def test_max_text_length_bounds_every_random_text():
         longest = max(len(random_text(fmt, np.random.default_rng([5, i]))) for i in range(300))
         assert longest <= max_text_length(fmt)
     assert max_text_length(get_format("jp")) == 12 and max_text_length(get_format("us")) == 8
+
+
+def test_letter_or_digit_positions_hold_digits_half_the_time():
+    """`A` tokens and free texts draw digit or letter first (50/50), so readers do not learn to
+    prefer the letter of a look-alike pair; the draw is seeded."""
+    from lprlab.formats import mixed_chars
+
+    text = mixed_chars("ABC", 4000, np.random.default_rng(0))
+    share = sum(c.isdigit() for c in text) / len(text)
+    assert 0.45 < share < 0.55
+    assert set(text) <= set("ABC0123456789")
+    assert text == mixed_chars("ABC", 4000, np.random.default_rng(0))
+    vanity = get_format("us").variant("state_plain")
+    texts = [random_text(get_format("us"), np.random.default_rng([9, i]), vanity) for i in range(400)]
+    chars = "".join(texts)
+    assert 0.4 < sum(c.isdigit() for c in chars) / len(chars) < 0.75
