@@ -159,7 +159,7 @@ def test_brief_training_finds_a_plate(tmp_path):
     from lprlab.train_detector import train_detector_synthetic
 
     config = DetectorConfig(formats=("eu",), seed=0)
-    history = train_detector_synthetic(config, tmp_path / "run", count=3072, val_count=128, epochs=5,
+    history = train_detector_synthetic(config, tmp_path / "run", count=4096, val_count=128, epochs=8,
                                        data_dir=tmp_path / "data", verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
     detector = load_detector_weights(tmp_path / "run" / "model")
@@ -169,7 +169,7 @@ def test_brief_training_finds_a_plate(tmp_path):
 
     def found(model):
         hits = 0
-        for seed in range(10):
+        for seed in range(20):
             scene = make_scene(resolve_formats("eu"), np.random.default_rng([99, seed]), easy)
             detections = model.detect(scene.image, threshold=0.01)  # a brief run ranks before it calibrates
             hits += bool(detections) and iou_matrix([scene.plates[0].box], [detections[0].box])[0, 0] >= 0.4
@@ -177,7 +177,8 @@ def test_brief_training_finds_a_plate(tmp_path):
 
     # The best box of ~2,000 windows lands on the plate: far above what an untrained net manages.
     trained_hits, untrained_hits = found(detector), found(untrained)
-    assert trained_hits >= 4 and trained_hits >= untrained_hits + 3
+    print("hits of 20 easy scenes: trained", trained_hits, "untrained", untrained_hits)
+    assert trained_hits >= 6 and trained_hits >= untrained_hits + 5
 
 
 def test_cli_detect_json(tmp_path):
