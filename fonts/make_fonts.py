@@ -1,7 +1,7 @@
 """Rebuilds fonts/ from Debian's font packages; run after `apt-get install` of the packages below.
 
     apt-get install fonts-opendin fonts-dejavu-core fonts-bebas-neue fonts-roboto-unhinted \
-        fonts-ipafont-gothic fonts-nanum fonts-wqy-zenhei fonts-liberation
+        fonts-ipafont-gothic fonts-nanum fonts-wqy-zenhei fonts-liberation fonts-roadgeek
     .venv/bin/python fonts/make_fonts.py
 
 CJK fonts are subset with fontTools to the glyphs the plate catalogue uses, so the repository
@@ -30,6 +30,9 @@ LATIN = {  # file in fonts/ -> (system path, Debian package)
     "DejaVuSansCondensed.ttf": ("truetype/dejavu/DejaVuSansCondensed.ttf", "fonts-dejavu-core"),
     "DejaVuSansMono-Bold.ttf": ("truetype/dejavu/DejaVuSansMono-Bold.ttf", "fonts-dejavu-core"),
     "LiberationSansNarrow-Bold.ttf": ("truetype/liberation/LiberationSansNarrow-Bold.ttf", "fonts-liberation"),
+    "RG2014B.ttf": ("truetype/roadgeek/RG2014B.ttf", "fonts-roadgeek"),
+    "RG2014C.ttf": ("truetype/roadgeek/RG2014C.ttf", "fonts-roadgeek"),
+    "RG2014D.ttf": ("truetype/roadgeek/RG2014D.ttf", "fonts-roadgeek"),
 }
 COMMON = DIGITS + LETTERS + "-・· "
 CJK = {  # file in fonts/ -> (system path, font number in collection, package, characters kept)

@@ -3,8 +3,8 @@
 Sources for sizes and patterns: the national registration rules as summarised in the public
 Wikipedia articles "Vehicle registration plates of <country>" (Mercosur 400x130 mm, EU 520x110 mm,
 US 12x6 in, Japan 330x165 mm, Korea 520x110 / 335x170 mm, China GA 36-2018 440x140 / 440x220 mm).
-Fonts are free look-alikes of the official ones (FE-Schrift, DIN 1451, Mandatory, ...): see
-``fonts/README.md``.
+Fonts are free look-alikes of the official ones (FE-Schrift, DIN 1451, Mandatory, Highway Gothic, ...):
+see the README's "Fonts" section and ``fonts/make_fonts.py``.
 """
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ DEJAVU_BOOK = "DejaVuSansCondensed.ttf"
 MONO = "DejaVuSansMono-Bold.ttf"  # wide, evenly spaced, like embossed dies
 SCRIPT = "RobotoCondensed-BoldItalic.ttf"
 NARROW = "LiberationSansNarrow-Bold.ttf"  # tall and narrow, like Brazil's grey-plate font and many US dies
+# FHWA Highway Gothic series B, C and D (Roadgeek 2014): the road-sign letters most US plate dies
+# derive from (plain-bar 1, stadium O equal to 0, near-vertical 7) and close to Brazil's grey plates.
+HIGHWAY_B, HIGHWAY_C, HIGHWAY_D = "RG2014B.ttf", "RG2014C.ttf", "RG2014D.ttf"
 JP_FONT = "ipag-plates.ttf"
 KR_FONT = "NanumGothicBold-plates.ttf"
 CN_FONT = "wqy-zenhei-plates.ttf"
@@ -86,7 +89,7 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
         rows=(Row(top=0.3, bottom=0.9, left=0.04, right=0.96),),
         schemes=(ColourScheme((188, 190, 192), BLACK, BLACK), ColourScheme((176, 178, 180), (25, 25, 25), (40, 40, 40)),
                  ColourScheme((190, 30, 35), (245, 245, 245), (245, 245, 245))),
-        fonts=(NARROW, NARROW, DEJAVU, ROBOTO, ROBOTO_MEDIUM, DIN, MONO),
+        fonts=(NARROW, NARROW, DEJAVU, ROBOTO, ROBOTO_MEDIUM, DIN, MONO, HIGHWAY_C, HIGHWAY_D),
         decorations=(Border(width=0.03, inset=0.015), Caption((0.12, 0.06, 0.88, 0.22), BR_CITIES),
                      Bolts(((0.05, 0.14), (0.95, 0.14)), radius=0.03)),
     ),
@@ -142,7 +145,8 @@ US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radiu
 
 
 def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], background, text, caption_colour,
-        fonts=(ROBOTO, DEJAVU, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW), letters: str = LETTERS, extra=(),
+        fonts=(ROBOTO, DEJAVU, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D),
+        letters: str = LETTERS, extra=(),
         rows=None) -> PlateVariant:
     decorations = (*extra,
                    Caption((0.27, 0.03, 0.73, 0.2), top, colour=caption_colour, font=SCRIPT),
@@ -183,7 +187,7 @@ def _us_generic(name: str, scenery: Scenery | None, schemes, county: bool = Fals
         name=name, size_mm=(305, 152), patterns=(VANITY, "NLLLDDD", "DDDLLL", "LLLDDD", "AAA·AAA", "DLLDDD", "LLLeDDD", "DDDeLLL",
                                         "LLeDDDD", "DDDeDDD"),
         rows=(Row(top=0.25, bottom=0.78, left=left, right=0.95),), schemes=schemes,
-        fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW),
+        fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
                      Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015),
                      *(US_COUNTY_CODE if county else ())),

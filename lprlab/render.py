@@ -27,6 +27,7 @@ MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
 CANONICAL_LAYOUT_FORMATS = ("jp", "kr", "cn")  # formats always set in their canonical layout
 STYLE_JITTER = 0.7  # share of plates whose glyph width, spacing and height are varied (see `LayoutStyle`)
+STROKE_WEIGHTS = (-3, 0, 0, 3, 6)  # stroke weight changes, hundredths of the glyph height (radius of the dilation)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,19 +42,24 @@ class LayoutStyle:
         condense: Glyph and cell width factor (< 1 narrower).
         gap: Factor on the space between characters (`GLYPH_GAP`).
         height: Factor on the character height (a fraction of the row height).
+        weight: Stroke weight change in glyph-height hundredths (see `STROKE_WEIGHTS`): positive
+            thickens the strokes (dilation), negative thins them (erosion), inside the same box;
+            embossed dies and worn paint are bolder or lighter than any one font.
     """
 
     condense: float = 1.0
     gap: float = 1.0
     height: float = 1.0
+    weight: int = 0
 
 
 def draw_style(rng: np.random.Generator, jitter: float = STYLE_JITTER) -> LayoutStyle:
     """A random `LayoutStyle`: canonical with probability 1 - `jitter`, else condense 0.7-1.1,
-    gap 0.6-2.6, height 0.85-1.06."""
+    gap 0.6-2.6, height 0.85-1.06 and a stroke weight among `STROKE_WEIGHTS`."""
     if rng.random() >= jitter:
         return LayoutStyle()
-    return LayoutStyle(float(rng.uniform(0.7, 1.1)), float(rng.uniform(0.6, 2.6)), float(rng.uniform(0.85, 1.06)))
+    return LayoutStyle(float(rng.uniform(0.7, 1.1)), float(rng.uniform(0.6, 2.6)), float(rng.uniform(0.85, 1.06)),
+                       int(STROKE_WEIGHTS[rng.integers(len(STROKE_WEIGHTS))]))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,10 +96,27 @@ def _glyph_ink(font_name: str, char: str) -> np.ndarray:
     return ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
 
 
-@functools.lru_cache(maxsize=16384)
-def _glyph(font_name: str, char: str, height: int, width: int) -> np.ndarray:
-    """(height, width) float32 coverage in [0, 1] of `char` resized to the given size in pixels."""
+@functools.lru_cache(maxsize=4096)
+def _weighted_ink(font_name: str, char: str, weight: int) -> np.ndarray:
+    """`_glyph_ink` with strokes thickened (`weight` > 0) or thinned (< 0) by a disc of radius
+    |weight| hundredths of the ink height, resized back to the ink's own box."""
     ink = _glyph_ink(font_name, char)
+    radius = round(abs(weight) * ink.shape[0] / 100)
+    if radius == 0:
+        return ink
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    if weight > 0:
+        padded = cv2.copyMakeBorder(ink, radius, radius, radius, radius, cv2.BORDER_CONSTANT, value=0)
+        return cv2.resize(cv2.dilate(padded, kernel), (ink.shape[1], ink.shape[0]), interpolation=cv2.INTER_AREA)
+    thinned = cv2.erode(ink, kernel)
+    return thinned if thinned.max() > 40 else ink  # a hairline glyph keeps its strokes
+
+
+@functools.lru_cache(maxsize=16384)
+def _glyph(font_name: str, char: str, height: int, width: int, weight: int = 0) -> np.ndarray:
+    """(height, width) float32 coverage in [0, 1] of `char` resized to the given size in pixels,
+    with stroke `weight` (see `LayoutStyle`)."""
+    ink = _weighted_ink(font_name, char, weight)
     resized = cv2.resize(ink, (max(1, width), max(1, height)), interpolation=cv2.INTER_AREA)
     return resized.astype(np.float32) / 255.0
 
@@ -321,7 +344,7 @@ def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: s
                 _draw_separator(canvas, kind, x, y, w, h, colour, rng)
                 continue
             xi, yi, wi, hi = round(x), round(y), max(1, round(x + w) - round(x)), max(1, round(y + h) - round(y))
-            alpha = _glyph(font_name, char, hi, wi)
+            alpha = _glyph(font_name, char, hi, wi, style.weight)
             if shadow is not None:
                 offset = max(1, round(hi / 30))
                 _blend(canvas, alpha, xi + offset, yi + offset, shadow, 0.35)

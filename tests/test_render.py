@@ -108,3 +108,13 @@ def test_emblem_separator_is_drawn_between_groups_and_is_not_text():
     emblem_plates = [render_plate("716HFP", fmt, np.random.default_rng([2, i]), height_px=96, variant="florida")
                      for i in range(20)]
     assert all(p.text == "716HFP" for p in emblem_plates)
+
+
+def test_stroke_weight_thickens_or_thins_a_glyph_inside_the_same_box():
+    from lprlab.render import STROKE_WEIGHTS, _glyph, draw_style
+
+    ink = {w: _glyph("RobotoCondensed-Bold.ttf", "8", 64, 32, w) for w in (-3, 0, 6)}
+    assert all(g.shape == (64, 32) for g in ink.values())
+    assert ink[-3].sum() < ink[0].sum() < ink[6].sum()  # coverage follows the weight
+    weights = {draw_style(np.random.default_rng(i)).weight for i in range(300)}
+    assert weights == set(STROKE_WEIGHTS)
