@@ -180,17 +180,29 @@ US_COUNTY_CODE = (Caption((0.025, 0.3, 0.11, 0.5), tuple("123456789")),
                   Caption((0.025, 0.5, 0.11, 0.7), tuple("ABCEGKLMNPTW")))
 
 
-def _us_generic(name: str, scenery: Scenery | None, schemes, county: bool = False) -> PlateVariant:
+# Specialty-plate marks beside the registration, not part of it (about one real US crop in seven has
+# one): two stacked letters of the plate type at the left or right end (handicapped "DP", "HH",
+# "MSC", ...), or a symbol at the left (wheelchair, club and service logos).
+US_STACKED_LEFT = (Caption((0.03, 0.27, 0.12, 0.52), tuple(LETTERS)), Caption((0.03, 0.52, 0.12, 0.77), tuple(LETTERS)))
+US_STACKED_RIGHT = (Caption((0.88, 0.27, 0.97, 0.52), tuple(LETTERS)), Caption((0.88, 0.52, 0.97, 0.77), tuple(LETTERS)))
+US_SYMBOL = (Caption((0.03, 0.24, 0.2, 0.78), ("\u267f", "\u2605", "\u2708", "\u2693", "\u2663", "\u2740", "\u2691",
+                                                "\u2665", "\u269c")),)
+US_SIDE_MARKS = {"": ((), 0.05, 0.95), "county": (US_COUNTY_CODE, 0.13, 0.95),
+                 "stacked_left": (US_STACKED_LEFT, 0.14, 0.95), "stacked_right": (US_STACKED_RIGHT, 0.05, 0.86),
+                 "symbol": (US_SYMBOL, 0.21, 0.95)}  # marks, row left, row right
+
+
+def _us_generic(name: str, scenery: Scenery | None, schemes, side: str = "") -> PlateVariant:
     art = (scenery,) if scenery else ()
-    left = 0.13 if county else 0.05
+    marks, left, right = US_SIDE_MARKS[side]
     return PlateVariant(
         name=name, size_mm=(305, 152), patterns=(VANITY, "NLLLDDD", "DDDLLL", "LLLDDD", "AAA·AAA", "DLLDDD", "LLLeDDD", "DDDeLLL",
                                         "LLeDDDD", "DDDeDDD"),
-        rows=(Row(top=0.25, bottom=0.78, left=left, right=0.95),), schemes=schemes,
+        rows=(Row(top=0.25, bottom=0.78, left=left, right=right),), schemes=schemes,
         fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
                      Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015),
-                     *(US_COUNTY_CODE if county else ())),
+                     *marks),
         letters=LETTERS,
     )
 
@@ -227,7 +239,14 @@ US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 4-8 
     _us_generic("state_sunset", Scenery((0.0, 0.0, 1.0, 1.0), (250, 215, 150), (255, 250, 235), (230, 190, 150)),
                 tuple(ColourScheme(WHITE, text, text) for text in US_DARK_TEXT)),
     _us_generic("state_county", Scenery((0.0, 0.0, 1.0, 1.0), (200, 40, 45), (245, 245, 250), (170, 190, 215)),
-                tuple(ColourScheme(WHITE, text, text) for text in US_DARK_TEXT), county=True),
+                tuple(ColourScheme(WHITE, text, text) for text in US_DARK_TEXT), side="county"),
+    _us_generic("state_stacked_left", None, tuple(ColourScheme(bg, text, text) for bg in (WHITE, (250, 240, 200))
+                                                  for text in US_DARK_TEXT), side="stacked_left"),
+    _us_generic("state_stacked_right", Scenery((0.0, 0.0, 1.0, 1.0), (150, 190, 235), (250, 250, 245), (200, 215, 190)),
+                tuple(ColourScheme(WHITE, text, text) for text in US_DARK_TEXT), side="stacked_right"),
+    _us_generic("state_symbol", Scenery((0.0, 0.0, 1.0, 1.0), (250, 215, 150), (255, 250, 235), (230, 190, 150)),
+                tuple(ColourScheme(bg, text, text) for bg in (WHITE, (236, 240, 245)) for text in US_DARK_TEXT),
+                side="symbol"),
 ))
 
 

@@ -118,3 +118,16 @@ def test_stroke_weight_thickens_or_thins_a_glyph_inside_the_same_box():
     assert ink[-3].sum() < ink[0].sum() < ink[6].sum()  # coverage follows the weight
     weights = {draw_style(np.random.default_rng(i)).weight for i in range(300)}
     assert weights == set(STROKE_WEIGHTS)
+
+
+@pytest.mark.parametrize("variant, left, right", [("state_stacked_left", 0.14, 0.95), ("state_stacked_right", 0.05, 0.86),
+                                                  ("state_symbol", 0.21, 0.95)])
+def test_us_side_marks_are_drawn_beside_the_registration_and_are_not_text(variant, left, right):
+    fmt = get_format("us")
+    plate = render_plate("ABC123", fmt, np.random.default_rng(3), height_px=96, variant=variant)
+    width = plate.image.shape[1]
+    x, _, w, _ = plate.char_boxes.T
+    assert len(plate.char_boxes) == 6 and x.min() >= left * width - 2 and (x + w).max() <= right * width + 2
+    side = plate.image[:, :int(0.12 * width)] if variant != "state_stacked_right" else plate.image[:, int(0.88 * width):]
+    bare = render_plate("ABC123", fmt, np.random.default_rng(3), height_px=96, variant="state_plain").image
+    assert side.std() > bare[:, :int(0.04 * width)].std()  # the mark's ink is there
