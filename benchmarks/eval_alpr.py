@@ -39,10 +39,13 @@ parser.add_argument("--no-verify", action="store_true", help="the detector witho
 parser.add_argument("--margin", type=lambda v: tuple(float(m) for m in v.split(",")) if "," in v else float(v),
                     default=0.08, help="crop margin around each box, or margins to read each box at (see ALPR)")
 parser.add_argument("--verify-threshold", type=float, default=0.5, help="the verifier's probability to keep a box")
+parser.add_argument("--rescue", type=float, default=0.0,
+                    help="keep a doubted box (verifier 0.05 to its threshold) whose reading fits a format with this probability")
 args = parser.parse_args()
 detector, recognizer = load_detector(args.detector, verify=not args.no_verify), load_recognizer(args.recognizer)
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'with its verifier'}), "
-      f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}")
+      f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
+      f"rescue by reading {args.rescue or 'off'}")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -52,7 +55,8 @@ except FileNotFoundError as error:
     print(error)
 for photo_set in photo_sets:
     scores, _ = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, margin=args.margin,
-                                                      verify_threshold=args.verify_threshold), photo_set)
+                                                      verify_threshold=args.verify_threshold,
+                                                      rescue_confidence=args.rescue), photo_set)
     print(f"| {photo_set.name} | {scores['images']} | {scores['plates']} | {scores['detected']:.1%} | {scores['top1']:.1%} "
           f"| {scores['top1_merged']:.1%} | {scores['topk']:.1%} | {scores['fp_per_image']:.2f} | "
           f"{scores['seconds_per_image']:.3f} |", flush=True)

@@ -89,6 +89,11 @@ class ALPR:
         base_scale: The detector's first pyramid scale (`Detector.detect`).
         verify_threshold: The detector's verifier probability a box must reach, when the detector
             has a verifier (`Detector.detect`); 0 keeps every box.
+        rescue_confidence: When > 0, a box the verifier doubts (probability between
+            `rescue_floor` and `verify_threshold`) is kept if its reading fits one of the region's
+            formats with at least this probability: the reader as a third stage of the cascade,
+            for real plates the verifier rejects (dark, low-contrast); 0 turns this off.
+        rescue_floor: The verifier probability under which no reading rescues a box.
 
     Raises:
         KeyError: unknown region.
@@ -97,7 +102,7 @@ class ALPR:
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
                  threshold: float = 0.5, margin: float | tuple[float, ...] = 0.08, top_n: int = 5, enhance_below_px: float = 16.0,
                  max_distance: float = 1.0, min_confidence: float = 0.02, base_scale: float = 1.0,
-                 verify_threshold: float = 0.5):
+                 verify_threshold: float = 0.5, rescue_confidence: float = 0.0, rescue_floor: float = 0.05):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
@@ -111,6 +116,7 @@ class ALPR:
         self.region, self.threshold, self.margin, self.top_n = region, threshold, margin, top_n
         self.enhance_below_px, self.max_distance = enhance_below_px, max_distance
         self.min_confidence, self.base_scale, self.verify_threshold = min_confidence, base_scale, verify_threshold
+        self.rescue_confidence, self.rescue_floor = rescue_confidence, rescue_floor
 
     def read(self, image: np.ndarray) -> list[PlateResult]:
         """Finds and reads the plates of one photo.
@@ -125,8 +131,9 @@ class ALPR:
         Raises:
             ValueError: `image` is not (H, W, 3) uint8.
         """
+        rescue = self.rescue_confidence > 0 and 0 < self.rescue_floor < self.verify_threshold
         detections = self.detector.detect(image, threshold=self.threshold, base_scale=self.base_scale,
-                                          verify_threshold=self.verify_threshold)
+                                          verify_threshold=self.rescue_floor if rescue else self.verify_threshold)
         if not detections:
             return []
         margins = self.margin if isinstance(self.margin, (tuple, list)) else (self.margin,)
@@ -145,6 +152,9 @@ class ALPR:
                 candidates.append((fitted[2] is not None, fitted[1], fitted, reading))
             _, _, (text, probability, fmt), reading = max(candidates, key=lambda c: (c[0], c[1]))
             if fmt is None and probability < self.min_confidence:
+                continue
+            doubted = rescue and detection.verification is not None and detection.verification < self.verify_threshold
+            if doubted and (fmt is None or probability < self.rescue_confidence):
                 continue
             hit = self.watchlist.lookup(text, self.max_distance) if self.watchlist is not None and text else None
             results.append(PlateResult(detection.box, text, probability, detection.score, fmt, reading.text,

@@ -32,6 +32,36 @@ def test_annotate_draws_and_keeps_the_input():
     assert tuple(out[50, 40]) == (40, 220, 40) and tuple(out[10, 10]) == (230, 30, 30)
 
 
+def test_reading_rescues_a_doubted_box_only_when_it_fits_a_format():
+    from types import SimpleNamespace
+
+    from lprlab.models.detector import Detection
+    from lprlab.models.recognizer import Reading
+    from lprlab.pipeline import ALPR
+
+    class Detector:  # two boxes the verifier doubts (0.2) and one it accepts (0.9)
+        def detect(self, image, threshold, base_scale, verify_threshold):
+            self.asked = verify_threshold
+            found = [Detection((0, 0, 40, 20), 0.9, 1.0, 0.2), Detection((50, 0, 40, 20), 0.9, 1.0, 0.2),
+                     Detection((0, 40, 40, 20), 0.9, 1.0, 0.9)]
+            return [d for d in found if d.verification >= verify_threshold]
+
+    class Recognizer:  # reads a plate text, a badge and a plate text, told apart by the crops' grey level
+        config = SimpleNamespace(formats=("br_old",))
+
+        def read(self, crops, top_n=1):
+            texts = {10: "ABC1234", 20: "POLO", 30: "XYZ9876"}
+            return [Reading(t, (), 0.9, ((t, 0.9),)) for t in (texts[int(np.median(c))] for c in crops)]
+
+    image = np.zeros((80, 120, 3), np.uint8)
+    image[:, :48], image[:, 48:], image[35:] = 10, 20, 30
+    plain = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0)
+    assert [r.text for r in plain.read(image)] == ["XYZ9876"] and plain.detector.asked == 0.5
+    rescuing = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, rescue_confidence=0.5)
+    texts = [r.text for r in rescuing.read(image)]
+    assert sorted(texts) == ["ABC1234", "XYZ9876"] and rescuing.detector.asked == 0.05  # the badge stays out
+
+
 @pytest.fixture(scope="module")
 def alpr():
     if not SHIPPED:
