@@ -64,7 +64,7 @@ def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int =
     formats = region_formats(eval_set.region, tuple(recognizer.config.formats))
     readings = []
     for reading in recognizer.read(eval_set.images, top_n=top_n):
-        text, _, _ = postprocess(reading.alternatives, formats, reading.formats)
+        text, _, _ = postprocess(reading.alternatives, formats)
         readings.append(dataclasses.replace(reading, text=text))
     return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
 

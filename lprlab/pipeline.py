@@ -148,8 +148,7 @@ class ALPR:
         for index, (detection, was_enhanced) in enumerate(zip(detections, enhanced)):
             candidates = []
             for reading in all_readings[index * len(margins):(index + 1) * len(margins)]:
-                fitted = postprocess(reading.alternatives or ((reading.text, reading.confidence),), self.formats,
-                                     reading.formats)
+                fitted = postprocess(reading.alternatives or ((reading.text, reading.confidence),), self.formats)
                 candidates.append((fitted[2] is not None, fitted[1], fitted, reading))
             _, _, (text, probability, fmt), reading = max(candidates, key=lambda c: (c[0], c[1]))
             if fmt is None and probability < self.min_confidence:

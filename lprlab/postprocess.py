@@ -18,8 +18,6 @@ from lprlab.formats import PlateFormat, _class_chars, parse_pattern, resolve_for
 DIGIT_TO_LETTER = {"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B"}
 LETTER_TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "A": "4",
                    "S": "5", "G": "6", "T": "7", "B": "8"}
-FORMAT_FLOOR = 0.01  # the least weight a format's fit keeps, however sure the format probe is of another
-
 REGIONS = {
     "br": ("br_old", "br_mercosur"), "ar": ("ar_old", "ar_mercosur"), "eu": ("eu",), "us": ("us",),
     "mercosur": ("ar_mercosur", "br_mercosur"), "jp": ("jp",), "kr": ("kr",), "cn": ("cn",),
@@ -100,41 +98,23 @@ def fit_text(text: str, formats: tuple[PlateFormat, ...]) -> Fitted | None:
     return best
 
 
-def postprocess(alternatives, formats: tuple[PlateFormat, ...],
-                format_probabilities=()) -> tuple[str, float, str | None]:
+def postprocess(alternatives, formats: tuple[PlateFormat, ...]) -> tuple[str, float, str | None]:
     """The text to report from a reading's alternatives.
 
     Args:
         alternatives: (text, probability) pairs, most probable first (`Reading.alternatives`).
         formats: The formats allowed (see `region_formats`).
-        format_probabilities: (format name, probability) pairs of the format probe
-            (`Reading.formats`), or empty. With two or more `formats`, each alternative's fit to
-            each format is then weighed by that format's probability (at least `FORMAT_FLOOR`):
-            a grey Brazilian plate read `ABC1I34` becomes `ABC1134`, not the Mercosur `ABC1I34`.
 
     Returns:
         (text, probability, format name or None): the most probable alternative that fits a
-        pattern after look-alike swaps (weighed by its format's probability, when given); else
-        the most probable one that fits after dropping its first or last character; else the
-        first alternative unchanged, with None. The probability is the alternative's own.
+        pattern after look-alike swaps; else the most probable one that fits after dropping its
+        first or last character; else the first alternative unchanged, with None.
 
     Raises:
         ValueError: `alternatives` is empty.
     """
     if not alternatives:
         raise ValueError("a reading needs at least one alternative")
-    if format_probabilities and len(formats) > 1:
-        prior = dict(format_probabilities)
-        best = None
-        for text, probability in alternatives:
-            for fmt in formats if text else ():
-                fitted = fit_text(text, (fmt,))
-                if fitted is not None:
-                    score = (probability * max(prior.get(fmt.name, FORMAT_FLOOR), FORMAT_FLOOR), -fitted.swaps)
-                    if best is None or score > best[0]:
-                        best = (score, fitted, probability)
-        if best is not None:
-            return best[1].text, float(best[2]), best[1].format
     for text, probability in alternatives:
         fitted = fit_text(text, formats) if text else None
         if fitted is not None:

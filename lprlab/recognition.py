@@ -1,7 +1,6 @@
 """Reading plate crops with trained recogniser weights: `load_recognizer()` and `Recognizer`."""
 from __future__ import annotations
 
-import dataclasses
 import os
 import pathlib
 
@@ -27,10 +26,7 @@ class Recognizer:
             plates per second; on the real dev crops it gave the same top-1 as float32.
 
     Raises:
-        ValueError: an unknown `precision`, or a format probe in `info` that does not fit.
-
-    When the metadata holds a format probe (`lprlab.format_probe`), every `Reading` also carries
-    the probabilities of the recogniser's formats (`Reading.formats`).
+        ValueError: an unknown `precision`.
     """
 
     PRECISIONS = ("float32", "bfloat16")
@@ -40,12 +36,6 @@ class Recognizer:
             raise ValueError(f"unknown precision {precision!r}; known: {', '.join(self.PRECISIONS)}")
         self.model, self.config, self.info, self.precision = model, config, info, precision
         self._net = model if precision == "float32" else _bfloat16_copy(model, config)
-        self.probe = None
-        if "format_probe" in info:
-            from lprlab.format_probe import FormatProbe, feature_model  # noqa: PLC0415
-
-            self.probe = FormatProbe(info["format_probe"])
-            self._net = feature_model(self._net)
         import tensorflow as tf  # noqa: PLC0415
 
         # One traced graph for every batch size: a single plate costs a graph call, not the
@@ -70,14 +60,8 @@ class Recognizer:
         readings = []
         for start in range(0, len(images), batch_size):
             batch = resize_batch(images[start:start + batch_size], self.config.image_size)
-            outputs = self._forward(batch)
-            if self.probe is None:
-                readings.extend(decode(outputs.numpy(), self.config, top_n))
-                continue
-            formats = self.probe.probabilities(outputs[1].numpy())
-            for reading, row in zip(decode(outputs[0].numpy(), self.config, top_n), formats):
-                ranked = sorted(zip(self.probe.formats, row.tolist()), key=lambda kv: -kv[1])
-                readings.append(dataclasses.replace(reading, formats=tuple(ranked)))
+            probabilities = self._forward(batch).numpy()
+            readings.extend(decode(probabilities, self.config, top_n))
         return readings
 
     def read_files(self, paths, top_n: int = 1) -> list[Reading]:

@@ -232,15 +232,13 @@ def encode_texts(texts, config: RecognizerConfig) -> np.ndarray:
 @dataclasses.dataclass(frozen=True)
 class Reading:
     """One plate read: `text`, per-character confidences (one per character of `text`), the plate
-    confidence (product of every slot's top probability, pads included), the top-N alternatives
-    as (text, probability) pairs and, when the weights have a format probe
-    (`lprlab.format_probe`), the formats as (name, probability) pairs, most probable first."""
+    confidence (product of every slot's top probability, pads included) and the top-N alternatives
+    as (text, probability) pairs."""
 
     text: str
     char_confidences: tuple[float, ...]
     confidence: float
     alternatives: tuple[tuple[str, float], ...] = ()
-    formats: tuple[tuple[str, float], ...] = ()
 
 
 def decode(probabilities: np.ndarray, config: RecognizerConfig, top_n: int = 1) -> list[Reading]:
