@@ -39,7 +39,7 @@ parser.add_argument("--no-verify", action="store_true", help="the detector witho
 parser.add_argument("--margin", type=lambda v: tuple(float(m) for m in v.split(",")) if "," in v else float(v),
                     default=0.08, help="crop margin around each box, or margins to read each box at (see ALPR)")
 parser.add_argument("--verify-threshold", type=float, default=0.5, help="the verifier's probability to keep a box")
-parser.add_argument("--rescue", type=float, default=0.0,
+parser.add_argument("--rescue", type=float, default=0.5,
                     help="keep a doubted box (verifier 0.05 to its threshold) whose reading fits a format with this probability")
 args = parser.parse_args()
 detector, recognizer = load_detector(args.detector, verify=not args.no_verify), load_recognizer(args.recognizer)

@@ -324,9 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.add_argument("--no-verify", action="store_true", help="skip the detector's verifier (weights/verifier)")
     alpr.add_argument("--verify-threshold", type=float, default=0.5, help="verifier probability to keep a box")
-    alpr.add_argument("--rescue", type=float, default=0.0, metavar="P",
+    alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
                       help="also keep a box the verifier doubts (0.05 to its threshold) when its reading fits a "
-                           "format with probability >= P (0: off)")
+                           "format with probability >= P (default 0.5; 0: off)")
     alpr.set_defaults(run=_alpr)
     video = commands.add_parser("video", help="read the plates of a video file or camera, tracked across frames")
     video.add_argument("source", metavar="IN", help="a video file, or a camera index such as 0")

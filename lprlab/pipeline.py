@@ -92,7 +92,9 @@ class ALPR:
         rescue_confidence: When > 0, a box the verifier doubts (probability between
             `rescue_floor` and `verify_threshold`) is kept if its reading fits one of the region's
             formats with at least this probability: the reader as a third stage of the cascade,
-            for real plates the verifier rejects (dark, low-contrast); 0 turns this off.
+            for real plates the verifier rejects (dark, low-contrast); 0 turns this off. The
+            default 0.5 read 3 more of the 225 real dev plates than 0 with no more false boxes
+            (README, end-to-end results).
         rescue_floor: The verifier probability under which no reading rescues a box.
 
     Raises:
@@ -102,7 +104,7 @@ class ALPR:
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
                  threshold: float = 0.5, margin: float | tuple[float, ...] = 0.08, top_n: int = 5, enhance_below_px: float = 16.0,
                  max_distance: float = 1.0, min_confidence: float = 0.02, base_scale: float = 1.0,
-                 verify_threshold: float = 0.5, rescue_confidence: float = 0.0, rescue_floor: float = 0.05):
+                 verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 

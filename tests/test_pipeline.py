@@ -55,7 +55,7 @@ def test_reading_rescues_a_doubted_box_only_when_it_fits_a_format():
 
     image = np.zeros((80, 120, 3), np.uint8)
     image[:, :48], image[:, 48:], image[35:] = 10, 20, 30
-    plain = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0)
+    plain = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, rescue_confidence=0.0)
     assert [r.text for r in plain.read(image)] == ["XYZ9876"] and plain.detector.asked == 0.5
     rescuing = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, rescue_confidence=0.5)
     texts = [r.text for r in rescuing.read(image)]
