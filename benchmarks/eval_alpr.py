@@ -37,7 +37,7 @@ parser.add_argument("--finetune", action="store_true", help="also fine-tune on h
 parser.add_argument("--epochs", type=int, default=6, help="fine-tuning epochs")
 parser.add_argument("--no-verify", action="store_true", help="the detector without its verifier")
 parser.add_argument("--margin", type=lambda v: tuple(float(m) for m in v.split(",")) if "," in v else float(v),
-                    default=0.08, help="crop margin around each box, or margins to read each box at (see ALPR)")
+                    default=(0.04, 0.08, 0.12), help="crop margin around each box, or margins to read each box at (see ALPR)")
 parser.add_argument("--verify-threshold", type=float, default=0.5, help="the verifier's probability to keep a box")
 parser.add_argument("--rescue", type=float, default=0.5,
                     help="keep a doubted box (verifier 0.05 to its threshold) whose reading fits a format with this probability")

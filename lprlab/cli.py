@@ -16,6 +16,17 @@ def _size(text: str) -> tuple[int, int]:
     return height, width
 
 
+def _margins(text: str) -> float | tuple[float, ...]:
+    """``0.08`` or ``0.04,0.08,0.12``: one crop margin or several (argparse type)."""
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a margin or comma-separated margins like 0.04,0.08, got {text!r}") from None
+    if any(not 0 <= v < 1 for v in values):
+        raise argparse.ArgumentTypeError(f"margins must be in [0, 1), got {text!r}")
+    return values if len(values) > 1 else values[0]
+
+
 def _generate(args) -> None:
     from lprlab.datasets import DatasetSpec, generate_dataset  # noqa: PLC0415
     from lprlab.formats import resolve_formats  # noqa: PLC0415
@@ -182,7 +193,7 @@ def _alpr(args) -> None:
 
         enhancer = load_enhancer()
     alpr = ALPR(detector, recognizer, enhancer, region=args.region, watchlist=watchlist, threshold=args.threshold,
-                verify_threshold=args.verify_threshold, rescue_confidence=args.rescue,
+                verify_threshold=args.verify_threshold, rescue_confidence=args.rescue, margin=args.margin,
                 base_scale=args.base_scale, min_confidence=args.min_confidence, enhance_below_px=args.enhance_below)
     if args.annotate:
         pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
@@ -324,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.add_argument("--no-verify", action="store_true", help="skip the detector's verifier (weights/verifier)")
     alpr.add_argument("--verify-threshold", type=float, default=0.5, help="verifier probability to keep a box")
+    alpr.add_argument("--margin", type=_margins, default=(0.04, 0.08, 0.12), metavar="M[,M...]",
+                      help="crop margin(s) around each box, a share of its size; with several, each box is read "
+                           "at each and the reading that fits a format best is kept (default 0.04,0.08,0.12)")
     alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
                       help="also keep a box the verifier doubts (0.05 to its threshold) when its reading fits a "
                            "format with probability >= P (default 0.5; 0: off)")

@@ -80,7 +80,9 @@ class ALPR:
         threshold: Detector presence probability a box must reach.
         margin: Crop margin around a box, as a share of its size (the recogniser was trained on
             crops with -2 to 12% margins); a tuple reads each box at every margin and keeps the
-            reading that fits a format with the highest probability (test-time augmentation).
+            reading that fits a format with the highest probability (test-time augmentation; the
+            default since 0.8: with recogniser 0.8 it read 118 of the 225 real dev plates, 0.08
+            alone 106).
         top_n: Alternatives kept per plate (post-processing chooses among them).
         enhance_below_px: Plate height in pixels under which the enhancer is used.
         max_distance: Watch-list lookup bound (`lprlab.watchlist.Watchlist.lookup`).
@@ -102,7 +104,8 @@ class ALPR:
     """
 
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
-                 threshold: float = 0.5, margin: float | tuple[float, ...] = 0.08, top_n: int = 5, enhance_below_px: float = 16.0,
+                 threshold: float = 0.5, margin: float | tuple[float, ...] = (0.04, 0.08, 0.12), top_n: int = 5,
+                 enhance_below_px: float = 16.0,
                  max_distance: float = 1.0, min_confidence: float = 0.02, base_scale: float = 1.0,
                  verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05):
         if detector is None:
