@@ -19,6 +19,8 @@ token       meaning
 ``c``       the Croatian coat of arms (red and white chequered shield)
 ``s``       the Slovak coat of arms (white double cross on red, blue hills)
 ``e``       an emblem between groups, as on many US plates (fruit, flag, heart, star, outline)
+``p``       a picture as tall as the characters between groups (Wyoming's horse, South Carolina's
+            palmetto, Mississippi's lighthouse): a dark pictogram a reader must not read
 ``|``       start of the next row (two-row plates)
 ==========  ==================================================================================
 
@@ -37,7 +39,7 @@ import numpy as np
 
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-SEPARATORS = " -·ocse"
+SEPARATORS = " -·ocsep"
 _QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
 
 from lprlab.plate_parts import (  # noqa: E402,F401 (re-exported: the catalogue imports them from here)
@@ -61,6 +63,9 @@ class PlateVariant:
         specials: Characters allowed for ``K``.
         words: Words allowed for ``W``.
         max_chars: Upper bound on the text length (resampled above it); 0 means none.
+        glyph_aliases: Pairs of characters ``"O0"``: on about half the plates (`render.ALIAS_SHARE`)
+            the first is drawn with the second's glyph, as on fonts where two characters share one
+            shape (Brazil's grey plates draw the letter O as the digit 0's stadium).
     """
 
     name: str
@@ -74,8 +79,11 @@ class PlateVariant:
     specials: str = ""
     words: tuple[str, ...] = ()
     max_chars: int = 0
+    glyph_aliases: str = ""
 
     def __post_init__(self):
+        if len(self.glyph_aliases) % 2:
+            raise ValueError(f"variant {self.name!r}: glyph_aliases must hold pairs, got {self.glyph_aliases!r}")
         for pattern in self.patterns:
             if pattern.count("|") + 1 != len(self.rows):
                 raise ValueError(f"variant {self.name!r}: pattern {pattern!r} needs {len(self.rows)} rows")

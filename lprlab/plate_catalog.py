@@ -92,6 +92,7 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
         fonts=(NARROW, NARROW, DEJAVU, ROBOTO, ROBOTO_MEDIUM, DIN, MONO, HIGHWAY_C, HIGHWAY_D),
         decorations=(Border(width=0.03, inset=0.015), Caption((0.12, 0.06, 0.88, 0.22), BR_CITIES),
                      Bolts(((0.05, 0.14), (0.95, 0.14)), radius=0.03)),
+        glyph_aliases="O0",
     ),
 ))
 
@@ -197,7 +198,7 @@ def _us_generic(name: str, scenery: Scenery | None, schemes, side: str = "") -> 
     marks, left, right = US_SIDE_MARKS[side]
     return PlateVariant(
         name=name, size_mm=(305, 152), patterns=(VANITY, "NLLLDDD", "DDDLLL", "LLLDDD", "AAA·AAA", "DLLDDD", "LLLeDDD", "DDDeLLL",
-                                        "LLeDDDD", "DDDeDDD"),
+                                        "LLeDDDD", "DDDeDDD", "LLLpDDD", "DDDpLLL", "DpDDLL"),
         rows=(Row(top=0.25, bottom=0.78, left=left, right=right),), schemes=schemes,
         fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),

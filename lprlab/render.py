@@ -22,11 +22,16 @@ from lprlab.formats import (
 
 REFERENCE_SIZE_PX = 128
 GLYPH_GAP = 0.12  # space between characters, fraction of character height
-SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "e": 0.85}  # fraction of char height
+SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "e": 0.85, "p": 1.3}  # fraction of char height
 MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
 CANONICAL_LAYOUT_FORMATS = ("jp", "kr", "cn")  # formats always set in their canonical layout
 STYLE_JITTER = 0.7  # share of plates whose glyph width, spacing and height are varied (see `LayoutStyle`)
+ALIAS_SHARE = 0.5  # share of plates of a variant with `glyph_aliases` drawn with the aliases
+PICTURE_FONT = "DejaVuSansCondensed-Bold.ttf"
+# Pictograms standing for the pictures between character groups of US plates ("p" separator).
+PICTOGRAMS = "♞♘♜☘⚓✈♣♠♥★❀⚜♿⚑☀☂⚘❦✿❄♛♚♝♔♕♖♗♙⌂⚒⚔⚖⚛☸☮☯♻⚐"
+PICTURE_COLOURS = ((70, 45, 30), (30, 30, 35), (110, 60, 120), (40, 90, 50), (150, 40, 40), (60, 80, 150))
 STROKE_WEIGHTS = (-3, 0, 0, 3, 6)  # stroke weight changes, hundredths of the glyph height (radius of the dilation)
 
 
@@ -220,6 +225,8 @@ def _draw_separator(canvas, kind, x, y, w, h, colour, rng) -> None:
         _slovak_shield(canvas, cx, cy, 0.5 * h)
     elif kind == "e":
         _emblem(canvas, cx, cy, min(w, h) * rng.uniform(0.55, 0.95), rng)
+    elif kind == "p":
+        _picture(canvas, cx, cy, w, h, colour, rng)
     elif kind == "c":
         cells, side = 5, 0.5 * h
         cell = side / cells
@@ -262,6 +269,19 @@ def _emblem(canvas, cx: float, cy: float, size: float, rng: np.random.Generator)
             points = np.stack([np.cos(angles), np.sin(angles)], 1) * rng.uniform(0.3, 0.5, (9, 1))
         polygon = (points * size + (cx, cy)).round().astype(np.int32)
         cv2.fillPoly(canvas, [polygon], colour, cv2.LINE_AA)
+
+
+def _picture(canvas, cx: float, cy: float, w: float, h: float, text_colour, rng: np.random.Generator) -> None:
+    """A pictogram (`PICTOGRAMS`) 0.9-1.3 times the character height `h` px, at most 1.2 `w` px
+    wide, centred on (cx, cy), in the text colour or a dark picture colour."""
+    symbol = PICTOGRAMS[rng.integers(len(PICTOGRAMS))]
+    colour = np.asarray(text_colour if rng.random() < 0.4 else PICTURE_COLOURS[rng.integers(len(PICTURE_COLOURS))],
+                        np.float32)
+    ink_h, ink_w = _glyph_ink(PICTURE_FONT, symbol).shape
+    height = h * rng.uniform(0.9, 1.3)
+    width = min(ink_w * height / ink_h, 1.2 * w)
+    hi, wi = max(1, round(height)), max(1, round(width))
+    _blend(canvas, _glyph(PICTURE_FONT, symbol, hi, wi), round(cx - wi / 2), round(cy - hi / 2), colour)
 
 
 def _slovak_shield(canvas, cx: float, cy: float, size: float) -> None:
@@ -336,10 +356,12 @@ def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: s
     # CJK plates keep their canonical layout: no real CJK plates here to justify varying it, and
     # the CJK weights were trained on it.
     style = LayoutStyle() if fmt.name in CANONICAL_LAYOUT_FORMATS else draw_style(rng)
+    aliases = plate_variant.glyph_aliases
+    drawn_as = dict(zip(aliases[0::2], aliases[1::2])) if aliases and rng.random() < ALIAS_SHARE else {}
     boxes = []
     for pattern_row, row in zip(pattern.split("|"), plate_variant.rows):
-        for kind, char, x, y, w, h in _layout_row(_row_items(pattern_row, groups), row, plate_h, plate_w, font_name,
-                                                  plate_variant, style):
+        items = [(kind, drawn_as.get(char, char)) for kind, char in _row_items(pattern_row, groups)]
+        for kind, char, x, y, w, h in _layout_row(items, row, plate_h, plate_w, font_name, plate_variant, style):
             if kind in SEPARATOR_WIDTH:
                 _draw_separator(canvas, kind, x, y, w, h, colour, rng)
                 continue

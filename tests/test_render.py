@@ -134,3 +134,41 @@ def test_us_side_marks_are_drawn_beside_the_registration_and_are_not_text(varian
 
     x0, x1 = (0.89, 0.96) if variant == "state_stacked_right" else (0.04, 0.11)
     assert dark_share(plate.image, x0, x1) > 0.05  # ink outside every character box: the mark
+
+
+def test_picture_separator_puts_ink_between_groups_that_is_not_text():
+    from lprlab.render import _pattern_groups, _render
+
+    fmt = get_format("us")
+    variant = fmt.variant("state_plain")
+    assert "LLLpDDD" in variant.patterns
+    for seed in range(5):
+        plate = _render("ABC123", fmt, variant, "LLLpDDD", _pattern_groups(variant, "LLLpDDD", "ABC123"),
+                        np.random.default_rng(seed), 96)
+        x, y, w, h = plate.char_boxes.T
+        assert plate.text == "ABC123" and len(plate.char_boxes) == 6
+        gap = (round(x[2] + w[2]) + 1, round(x[3]) - 1)  # between C and 1
+        assert gap[1] - gap[0] > 0.6 * h[0]  # a picture-wide gap
+        region = plate.image[round(y[0]):round(y[0] + h[0]), gap[0]:gap[1]].astype(int)
+        background = plate.image[round(y[0]):round(y[0] + h[0]), 2:6].astype(int).mean(axis=(0, 1))
+        assert (np.abs(region - background).max(axis=2) > 60).mean() > 0.05  # the picture's ink
+
+
+def test_glyph_aliases_draw_brazil_grey_letter_o_as_the_digit_0_on_some_plates():
+    import cv2
+
+    fmt = get_format("br_old")
+    assert fmt.variants[0].glyph_aliases == "O0"
+    same = []
+    for seed in range(16):
+        plate = render_plate("OKL0817", fmt, np.random.default_rng(seed), height_px=96)
+        (ox, oy, ow, oh), (zx, zy, zw, zh) = plate.char_boxes[0], plate.char_boxes[3]
+        letter = plate.image[int(oy):int(oy + oh), int(ox):int(ox + ow)]
+        digit = cv2.resize(plate.image[int(zy):int(zy + zh), int(zx):int(zx + zw)], letter.shape[1::-1])
+        same.append(abs(ow - zw) <= 1 and float(np.abs(letter.astype(int) - digit).mean()) < 12)
+        assert plate.text == "OKL0817"
+    assert 0 < sum(same) < len(same)  # aliased on some plates only
+    with pytest.raises(ValueError, match="glyph_aliases"):
+        import dataclasses
+
+        dataclasses.replace(fmt.variants[0], glyph_aliases="O")
