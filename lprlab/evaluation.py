@@ -54,17 +54,18 @@ def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int =
     With `patterns`, each reading's text is what the end-to-end reader reports: the most probable
     of its `top_n` alternatives that fits a pattern of the set's region (of the recogniser's
     formats when the set has none) after look-alike swaps (`lprlab.postprocess.postprocess`);
-    the readings returned are then copies with that text.
+    the readings returned are then copies with that text. Formats the crop's colours favour are
+    tried first (`lprlab.postprocess.colour_preferred_formats`).
     """
     if not patterns:
         readings = recognizer.read(eval_set.images)
         return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
-    from lprlab.postprocess import postprocess, region_formats  # noqa: PLC0415
+    from lprlab.postprocess import colour_preferred_formats, postprocess, region_formats  # noqa: PLC0415
 
     formats = region_formats(eval_set.region, tuple(recognizer.config.formats))
     readings = []
-    for reading in recognizer.read(eval_set.images, top_n=top_n):
-        text, _, _ = postprocess(reading.alternatives, formats)
+    for image, reading in zip(eval_set.images, recognizer.read(eval_set.images, top_n=top_n)):
+        text, _, _ = postprocess(reading.alternatives, formats, colour_preferred_formats(image, formats))
         readings.append(dataclasses.replace(reading, text=text))
     return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
 

@@ -13,7 +13,7 @@ import os
 import numpy as np
 
 from lprlab.images import read_image
-from lprlab.postprocess import postprocess, region_formats
+from lprlab.postprocess import colour_preferred_formats, postprocess, region_formats
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,8 +152,10 @@ class ALPR:
         results = []
         for index, (detection, was_enhanced) in enumerate(zip(detections, enhanced)):
             candidates = []
-            for reading in all_readings[index * len(margins):(index + 1) * len(margins)]:
-                fitted = postprocess(reading.alternatives or ((reading.text, reading.confidence),), self.formats)
+            first = index * len(margins)
+            for crop, reading in zip(crops[first:first + len(margins)], all_readings[first:first + len(margins)]):
+                fitted = postprocess(reading.alternatives or ((reading.text, reading.confidence),), self.formats,
+                                     colour_preferred_formats(crop, self.formats))
                 candidates.append((fitted[2] is not None, fitted[1], fitted, reading))
             _, _, (text, probability, fmt), reading = max(candidates, key=lambda c: (c[0], c[1]))
             if fmt is None and probability < self.min_confidence:

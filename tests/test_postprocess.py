@@ -39,3 +39,28 @@ def test_an_extra_character_at_either_end_is_dropped_only_when_nothing_fits():
     assert postprocess([("MRK819AM", 0.4)], region_formats("eu"))[:2] == ("RK819AM", 0.4)  # the band read as M
     assert postprocess([("ABC12341", 0.4)], region_formats("br"))[0] == "ABC1234"  # a bolt read as 1
     assert postprocess([("ABC1234", 0.4)], region_formats("br"))[0] == "ABC1234"
+
+
+def test_a_colour_crop_without_a_blue_band_favours_the_older_south_american_formats():
+    import numpy as np
+
+    from lprlab.formats import get_format
+    from lprlab.postprocess import colour_preferred_formats, mercosur_band
+    from lprlab.render import render_plate
+
+    br = region_formats("br")
+    mercosur = render_plate("ABC1D23", get_format("br_mercosur"), np.random.default_rng(0), height_px=64).image
+    grey = render_plate("ABC1234", get_format("br_old"), np.random.default_rng(0), height_px=64).image
+    grey[:, :16] = (200, 40, 40)  # a red car beside it: a colour photo
+    assert mercosur_band(mercosur) > 0.5 and mercosur_band(grey) < 0.2
+    assert [f.name for f in colour_preferred_formats(grey, br)] == ["br_old"]
+    assert colour_preferred_formats(mercosur, br) == ()  # blue is no evidence (sky, cars)
+    assert colour_preferred_formats(grey, region_formats("eu")) == ()  # only Mercosur against older formats
+    infrared = np.repeat(grey.mean(axis=2, keepdims=True).astype(np.uint8), 3, axis=2)
+    assert mercosur_band(infrared) is None and colour_preferred_formats(infrared, br) == ()
+    # A grey plate's 8 read as B fits Mercosur exactly; the colours send it to the older format.
+    assert postprocess([("PJT4B84", 0.9)], br) == ("PJT4B84", 0.9, "br_mercosur")
+    assert postprocess([("PJT4B84", 0.9)], br, colour_preferred_formats(grey, br)) == ("PJT4884", 0.9, "br_old")
+    assert postprocess([("QQQ", 0.9)], br, colour_preferred_formats(grey, br))[2] is None  # then the others
+    with pytest.raises(ValueError, match="uint8"):
+        mercosur_band(np.zeros((10, 10), np.uint8))
