@@ -50,21 +50,26 @@ class LayoutStyle:
         weight: Stroke weight change in glyph-height hundredths (see `STROKE_WEIGHTS`): positive
             thickens the strokes (dilation), negative thins them (erosion), inside the same box;
             embossed dies and worn paint are bolder or lighter than any one font.
+        overflow: How many cells a wide glyph (M, W) may take (`MAX_OVERFLOW` by default); many
+            US dies squeeze W and M into one cell, where they look like H and N to a reader that
+            never saw them so.
     """
 
     condense: float = 1.0
     gap: float = 1.0
     height: float = 1.0
     weight: int = 0
+    overflow: float = MAX_OVERFLOW
 
 
 def draw_style(rng: np.random.Generator, jitter: float = STYLE_JITTER) -> LayoutStyle:
     """A random `LayoutStyle`: canonical with probability 1 - `jitter`, else condense 0.7-1.1,
-    gap 0.6-2.6, height 0.85-1.06 and a stroke weight among `STROKE_WEIGHTS`."""
+    gap 0.6-2.6, height 0.85-1.06, a stroke weight among `STROKE_WEIGHTS` and a wide-glyph
+    overflow of 0.95-1.15 cells."""
     if rng.random() >= jitter:
         return LayoutStyle()
     return LayoutStyle(float(rng.uniform(0.7, 1.1)), float(rng.uniform(0.6, 2.6)), float(rng.uniform(0.85, 1.06)),
-                       int(STROKE_WEIGHTS[rng.integers(len(STROKE_WEIGHTS))]))
+                       int(STROKE_WEIGHTS[rng.integers(len(STROKE_WEIGHTS))]), float(rng.uniform(0.95, MAX_OVERFLOW)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -181,7 +186,7 @@ def _layout_row(items, row, plate_h: int, plate_w: int, font_name: str, variant:
         height = cap * (row.special_scale if kind == "K" else 1.0)
         cells.append(height * _cell_aspect(font_name, _class_chars(variant, kind)) * style.condense)
         glyph_h, glyph_w = _natural_size(font_name, char, height, _is_square(char))
-        glyphs.append((glyph_h, min(glyph_w * style.condense, MAX_OVERFLOW * cells[-1])))
+        glyphs.append((glyph_h, min(glyph_w * style.condense, style.overflow * cells[-1])))
     gap = GLYPH_GAP * cap * style.gap
     natural = sum(cells) + gap * (len(cells) - 1)
     available = (row.right - row.left) * plate_w
