@@ -45,6 +45,15 @@ real_sets = [] if args.synthetic_only else evaluation.real_test_sets()
 for eval_set in real_sets:
     show(eval_set.name, evaluation.evaluate(recognizer, eval_set)[0])
     show(f"{eval_set.name}, {eval_set.region} patterns", evaluation.evaluate(recognizer, eval_set, patterns=True)[0])
+    if eval_set.region == "br":
+        show(f"{eval_set.name}, {eval_set.region} patterns, no colours",
+             evaluation.evaluate(recognizer, eval_set, patterns=True, colours=False)[0])
+if not args.synthetic_only:  # Brazil's two formats with patterns, with and without the crop's colours
+    for augment in ("full", "none"):
+        br = evaluation.synthetic_test_set(("br_mercosur", "br_old"), 2000, config.image_size, augment)
+        br = evaluation.EvalSet(f"synthetic br ({augment})", br.images, br.texts, br.groups, "br")
+        show(f"{br.name}, br patterns", evaluation.evaluate(recognizer, br, patterns=True)[0])
+        show(f"{br.name}, br patterns, no colours", evaluation.evaluate(recognizer, br, patterns=True, colours=False)[0])
 speed = evaluation.measure_speed(recognizer)
 print(f"speed: {speed['plates_per_s']:,.0f} plates/s batched, {speed['ms_per_plate']:.2f} ms one plate")
 if args.finetune:
