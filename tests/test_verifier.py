@@ -145,3 +145,21 @@ def test_distractors_are_drawn_and_kept_clear_of_plates():
     assert len(plates) <= 2 and _clear_of(plates, decoys).all()
     assert _clear_of(np.float32([[0, 0, 10, 10]]), np.float32([[5, 5, 10, 10]])).tolist() == [False]
     assert _clear_of(np.float32([[0, 0, 10, 10]]), np.float32([[10, 0, 5, 5]])).tolist() == [True]
+
+
+def test_a_framed_plate_keeps_the_plate_intact_and_its_box_is_the_plates():
+    from lprlab.formats import resolve_formats
+    from lprlab.render import random_plate
+    from lprlab.train_verifier import frame_plate, paste_plates
+
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        plate = random_plate(resolve_formats("us")[0], rng, 64).image
+        framed, (x, y, w, h) = frame_plate(plate, rng)
+        assert (w, h) == (plate.shape[1], plate.shape[0]) and framed.shape[0] > h and framed.shape[1] > w
+        inside = framed[y:y + h, x:x + w]
+        middle = slice(round(0.15 * h), round(0.85 * h))  # the bands may cover at most 12% of each edge
+        assert np.array_equal(inside[middle], plate[middle])
+    image = np.full((360, 640, 3), 128, np.uint8)
+    boxes = paste_plates(image, resolve_formats("us"), np.random.default_rng(1), 2, height_px=(30, 31), frame_share=1.0)
+    assert boxes.shape == (2, 4) and np.all(np.abs(boxes[:, 3] - 30.5) < 5)  # the plate's height, not the frame's
