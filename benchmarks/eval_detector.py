@@ -3,7 +3,7 @@ AP at IoU 0.5, per preset), the real openalpr-dev photos per region (recall at I
 openalpr's criterion, and false positives per image), and time per image at 1280x720 and 1920x1080.
 
     .venv/bin/python benchmarks/eval_detector.py [--weights weights/detector] [--base-scale 1.0] [--json OUT]
-        [--no-verify] [--verify-threshold 0.5]
+        [--no-verify] [--verify-threshold 0.5] [--verifier weights/verifier]
 
 With the shipped detector the shipped verifier (weights/verifier) runs as in `lprlab detect`;
 --no-verify measures the presence network alone.
@@ -26,11 +26,12 @@ parser.add_argument("--json", help="write the figures here")
 parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16"))
 parser.add_argument("--no-verify", action="store_true", help="the presence network alone")
 parser.add_argument("--verify-threshold", type=float, default=0.5)
+parser.add_argument("--verifier", default="weights/verifier", help="verifier weights (a run's model too)")
 args = parser.parse_args()
-detector = load_detector(args.weights, args.precision, verify=not args.no_verify)
+detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else args.verifier)
 options = {"base_scale": args.base_scale, "verify_threshold": args.verify_threshold}
 figures = {}
-verifier = "none" if detector.verifier is None else f"weights/verifier (threshold {args.verify_threshold})"
+verifier = "none" if detector.verifier is None else f"{args.verifier} (threshold {args.verify_threshold})"
 print(f"weights {args.weights}, threshold {args.threshold}, base scale {args.base_scale}, verifier {verifier}")
 print("| set | images | plates | precision | recall | AP | FP/image | s/image |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
