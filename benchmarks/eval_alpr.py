@@ -42,13 +42,15 @@ parser.add_argument("--margin", type=lambda v: tuple(float(m) for m in v.split("
 parser.add_argument("--verify-threshold", type=float, default=0.5, help="the verifier's probability to keep a box")
 parser.add_argument("--rescue", type=float, default=0.5,
                     help="keep a doubted box (verifier 0.05 to its threshold) whose reading fits a format with this probability")
+parser.add_argument("--heights", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=(0.85, 1.2),
+                    help="box height factors read besides the margins (see ALPR; '' for none)")
 parser.add_argument("--rescue-floor", type=float, default=0.05,
                     help="the verifier probability under which no reading rescues a box (see ALPR)")
 args = parser.parse_args()
 detector, recognizer = load_detector(args.detector, verify=False if args.no_verify else args.verifier), load_recognizer(args.recognizer)
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'verifier ' + args.verifier}), "
       f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
-      f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor})")
+      f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -59,7 +61,8 @@ except FileNotFoundError as error:
 for photo_set in photo_sets:
     scores, _ = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, margin=args.margin,
                                                       verify_threshold=args.verify_threshold,
-                                                      rescue_confidence=args.rescue, rescue_floor=args.rescue_floor),
+                                                      rescue_confidence=args.rescue, rescue_floor=args.rescue_floor,
+                                                      heights=args.heights),
                                             photo_set)
     print(f"| {photo_set.name} | {scores['images']} | {scores['plates']} | {scores['detected']:.1%} | {scores['top1']:.1%} "
           f"| {scores['top1_merged']:.1%} | {scores['topk']:.1%} | {scores['fp_per_image']:.2f} | "

@@ -27,6 +27,17 @@ def _margins(text: str) -> float | tuple[float, ...]:
     return values if len(values) > 1 else values[0]
 
 
+def _heights(text: str) -> tuple[float, ...]:
+    """``0.85,1.2``, or ``""`` for none: box height factors (argparse type)."""
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated height factors like 0.85,1.2, got {text!r}") from None
+    if any(not 0 < v <= 3 for v in values):
+        raise argparse.ArgumentTypeError(f"height factors must be in (0, 3], got {text!r}")
+    return values
+
+
 def _generate(args) -> None:
     from lprlab.datasets import DatasetSpec, generate_dataset  # noqa: PLC0415
     from lprlab.formats import resolve_formats  # noqa: PLC0415
@@ -194,7 +205,7 @@ def _alpr(args) -> None:
         enhancer = load_enhancer()
     alpr = ALPR(detector, recognizer, enhancer, region=args.region, watchlist=watchlist, threshold=args.threshold,
                 verify_threshold=args.verify_threshold, rescue_confidence=args.rescue, margin=args.margin,
-                base_scale=args.base_scale, min_confidence=args.min_confidence, enhance_below_px=args.enhance_below)
+                heights=args.heights, base_scale=args.base_scale, min_confidence=args.min_confidence, enhance_below_px=args.enhance_below)
     if args.annotate:
         pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
     for path, image in zip(args.images, images):
@@ -338,6 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--margin", type=_margins, default=(0.04, 0.08, 0.12), metavar="M[,M...]",
                       help="crop margin(s) around each box, a share of its size; with several, each box is read "
                            "at each and the reading that fits a format best is kept (default 0.04,0.08,0.12)")
+    alpr.add_argument("--heights", type=_heights, default=(0.85, 1.2), metavar="F[,F...]",
+                      help="also read each box with its height times these factors (default 0.85,1.2; '' for none)")
     alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
                       help="also keep a box the verifier doubts (0.05 to its threshold) when its reading fits a "
                            "format with probability >= P (default 0.5; 0: off)")

@@ -182,3 +182,46 @@ def test_demo_writes_the_report(tmp_path):
     assert (tmp_path / "demo" / "alpr" / "photos" / "car.jpg").is_file()
     assert (tmp_path / "demo" / "formats.png").is_file()
     assert (tmp_path / "demo" / "enhance.png").is_file() and "Zoom and enhance" in text  # shipped enhancer
+
+
+def test_box_height_views_read_a_box_cut_too_tall():
+    from types import SimpleNamespace
+
+    from lprlab.models.detector import Detection
+    from lprlab.models.recognizer import Reading
+    from lprlab.pipeline import ALPR
+
+    class Detector:
+        def detect(self, image, threshold, base_scale, verify_threshold):
+            return [Detection((10, 10, 80, 40), 0.9, 1.0, None)]
+
+    class Recognizer:  # reads the plate only from a crop of the right height (34 px, the box at 0.85)
+        config = SimpleNamespace(formats=("br_old",))
+
+        def __init__(self):
+            self.heights = []
+
+        def read(self, crops, top_n=1):
+            self.heights += [c.shape[0] for c in crops]
+            return [Reading(t, (), p, ((t, p),)) for t, p in
+                    (("ABC1234", 0.6) if c.shape[0] == 34 else ("A8C12", 0.9) for c in crops)]
+
+    image = np.zeros((80, 120, 3), np.uint8)
+    plain = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=())
+    assert [r.text for r in plain.read(image)] == ["A8C12"] and plain.recognizer.heights == [40]
+    views = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(0.85, 1.2))
+    assert [r.text for r in views.read(image)] == ["ABC1234"] and views.recognizer.heights == [40, 34, 48]
+    with pytest.raises(ValueError, match="heights"):
+        ALPR(Detector(), Recognizer(), heights=(0.0,))
+
+
+def test_cli_parses_margins_and_height_factors_with_clear_errors():
+    import argparse
+
+    from lprlab.cli import _heights, _margins
+
+    assert _margins("0.08") == 0.08 and _margins("0.04,0.08") == (0.04, 0.08)
+    assert _heights("0.85,1.2") == (0.85, 1.2) and _heights("") == ()
+    for parse, bad in ((_margins, "1.5"), (_margins, "x"), (_heights, "0"), (_heights, "a,b")):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse(bad)
