@@ -238,3 +238,26 @@ def test_bfloat16_search_matches_float32(tmp_path):
         assert abs(a[0].score - max(d.score for d in b)) < 0.1
     with pytest.raises(ValueError, match="unknown precision"):
         load_detector(precision="float8")
+
+
+def test_shipped_detector_finds_a_plate_that_fills_the_frame_to_its_border():
+    if not (ROOT / "weights" / "detector.keras").is_file():
+        pytest.skip("no shipped detector weights")
+    import cv2
+
+    from lprlab.detection import load_detector
+    from lprlab.formats import get_format
+    from lprlab.render import render_plate
+
+    detector = load_detector()
+    found = 0
+    for seed in range(3):  # a close-up gate camera: the plate 94% of the width, touching the bottom edge
+        plate = cv2.resize(render_plate("AB123CD", get_format("ar_mercosur"), np.random.default_rng(seed), 64).image,
+                           (300, 98))
+        image = np.full((240, 320, 3), 60, np.uint8)
+        image[240 - 98:, 10:310] = plate
+        assert detector.detect(image, pad=0.0) == []  # without padding no window holds it
+        boxes = np.float32([d.box for d in detector.detect(image)]).reshape(-1, 4)
+        found += bool(len(boxes)) and iou_matrix(boxes, np.float32([[10, 142, 300, 98]])).max() >= 0.5
+        assert all(0 <= x and 0 <= y and x + w <= 320 + 1e-3 and y + h <= 240 + 1e-3 for x, y, w, h in boxes)
+    assert found == 3

@@ -15,6 +15,7 @@ import math
 import os
 import pathlib
 
+import cv2
 import keras
 import numpy as np
 import tensorflow as tf
@@ -22,6 +23,9 @@ from keras import layers, ops
 
 from lprlab.models.io import config_from_dict, load_with_metadata, save_with_metadata
 from lprlab.tiles import resize_level
+
+
+BORDER_PAD = 0.5  # share of the window added around each pyramid level (see `Detector.candidates`)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -223,8 +227,14 @@ class Detector:
         return self._forward(batch)[0].numpy()
 
     def candidates(self, image: np.ndarray, threshold: float = 0.5, base_scale: float = 1.0,
-                   max_side: int = 4096) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   max_side: int = 4096, pad: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every window above `threshold` on every pyramid level, before NMS.
+
+        `pad` widens every level by that share of the window on each side (edge pixels repeated)
+        before the search, so a plate that touches the image's border (a close-up gate camera)
+        still fits inside a window, and the pyramid goes on down to levels (1 - `pad`) of a window
+        in size (at most half), so a plate that fills the frame is found too; boxes may then reach
+        past the image (`detect` clips them).
 
         Returns:
             ((n, 4) float32 boxes (x, y, w, h) px of `image`, (n,) float32 scores, (n,) float32 scales).
@@ -235,10 +245,20 @@ class Detector:
         image = _check_image(image)
         height, width = image.shape[:2]
         boxes, scores, scales = [np.zeros((0, 4), np.float32)], [np.zeros(0, np.float32)], [np.zeros(0, np.float32)]
-        for scale in pyramid_scales((height, width), self.config.window, base_scale, max_side):
+        pad_y, pad_x = round(pad * self.config.window[0]), round(pad * self.config.window[1])
+        # With padding the pyramid goes on while a level holds (1 - pad) of a window: a plate
+        # filling the frame is searched at a level where it is window-sized.
+        smallest = (max(1, round(self.config.window[0] * (1 - min(pad, 0.5)))),
+                    max(1, round(self.config.window[1] * (1 - min(pad, 0.5)))))
+        for scale in pyramid_scales((height, width), smallest, base_scale, max_side):
             level = resize_level(image, scale)
+            level_size = level.shape[:2]
+            if pad_y or pad_x:
+                level = cv2.copyMakeBorder(level, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_REPLICATE)
             grid = self.presence_grid(level)
-            level_boxes, level_scores = grid_to_boxes(grid, level.shape[:2], (height, width), self.config, threshold)
+            level_boxes, level_scores = grid_to_boxes(grid, level_size, (height, width), self.config, threshold)
+            level_boxes[:, 0] -= pad_x * width / level_size[1]
+            level_boxes[:, 1] -= pad_y * height / level_size[0]
             boxes.append(level_boxes)
             scores.append(level_scores)
             scales.append(np.full(len(level_scores), scale, np.float32))
@@ -246,7 +266,8 @@ class Detector:
 
     def detect(self, image: np.ndarray, threshold: float = 0.5, iou_threshold: float = 0.3,
                base_scale: float = 1.0, max_side: int = 4096, max_detections: int = 50,
-               min_support: int = 1, verify_threshold: float = 0.5, max_verified: int = 64) -> list[Detection]:
+               min_support: int = 1, verify_threshold: float = 0.5, max_verified: int = 64,
+               pad: float = BORDER_PAD) -> list[Detection]:
         """Finds the plates in a photo.
 
         Args:
@@ -267,6 +288,8 @@ class Detector:
                 dropped, and the rest merged by NMS at `iou_threshold` (verifying before the final
                 NMS keeps a false box from suppressing the true plate it overlaps). 0 keeps all.
             max_verified: At most this many boxes are verified per image.
+            pad: Share of the window added around every pyramid level (see `candidates`), so
+                plates at the image's border are found; 0 searches the image as it is.
 
         Returns:
             Detections, best score first; boxes in pixels of `image`.
@@ -274,7 +297,7 @@ class Detector:
         Raises:
             ValueError: `image` is not (H, W, 3) uint8 with H, W >= 1.
         """
-        boxes, scores, scales = self.candidates(image, threshold, base_scale, max_side)
+        boxes, scores, scales = self.candidates(image, threshold, base_scale, max_side, pad)
         if min_support > 1 and len(boxes):
             from lprlab.metrics import iou_matrix  # noqa: PLC0415
 
