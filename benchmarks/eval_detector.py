@@ -27,12 +27,14 @@ parser.add_argument("--precision", default="float32", choices=("float32", "bfloa
 parser.add_argument("--no-verify", action="store_true", help="the presence network alone")
 parser.add_argument("--verify-threshold", type=float, default=0.5)
 parser.add_argument("--verifier", default="weights/verifier", help="verifier weights (a run's model too)")
+parser.add_argument("--pad", type=float, default=0.5, help="share of the window padded around each level (0: none)")
 args = parser.parse_args()
 detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else args.verifier)
-options = {"base_scale": args.base_scale, "verify_threshold": args.verify_threshold}
+options = {"base_scale": args.base_scale, "verify_threshold": args.verify_threshold, "pad": args.pad}
 figures = {}
 verifier = "none" if detector.verifier is None else f"{args.verifier} (threshold {args.verify_threshold})"
-print(f"weights {args.weights}, threshold {args.threshold}, base scale {args.base_scale}, verifier {verifier}")
+print(f"weights {args.weights}, threshold {args.threshold}, base scale {args.base_scale}, pad {args.pad}, "
+      f"verifier {verifier}")
 print("| set | images | plates | precision | recall | AP | FP/image | s/image |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
 
