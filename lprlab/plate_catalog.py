@@ -92,7 +92,8 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
         fonts=(NARROW, NARROW, DEJAVU, ROBOTO, ROBOTO_MEDIUM, DIN, MONO, HIGHWAY_C, HIGHWAY_D),
         decorations=(Border(width=0.03, inset=0.015), Caption((0.12, 0.06, 0.88, 0.22), BR_CITIES),
                      Bolts(((0.05, 0.14), (0.95, 0.14)), radius=0.03)),
-        glyph_aliases="O0",
+        # glyph_aliases="O0" (the letter O drawn as the digit 0's stadium) was tried in 0.9.0 and
+        # is off: the recogniser trained with it read the real grey plates' O *and* 0 as D (README).
     ),
 ))
 
