@@ -49,25 +49,29 @@ def real_test_sets(root=None) -> list[EvalSet]:
 
 
 def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int = 5,
-             colours: bool = True) -> tuple[dict, list]:
+             colours: bool = True, priors: bool = True) -> tuple[dict, list]:
     """Reads `eval_set`; returns (per-group accuracy table, readings).
 
     With `patterns`, each reading's text is what the end-to-end reader reports: the most probable
     of its `top_n` alternatives that fits a pattern of the set's region (of the recogniser's
     formats when the set has none) after look-alike swaps (`lprlab.postprocess.postprocess`);
     the readings returned are then copies with that text. With `colours`, formats the crop's
-    colours favour are tried first (`lprlab.postprocess.colour_preferred_formats`).
+    colours favour are tried first (`lprlab.postprocess.colour_preferred_formats`); with `priors`,
+    the alternatives are first reweighted by the region's character priors
+    (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`, `reweight`).
     """
     if not patterns:
         readings = recognizer.read(eval_set.images)
         return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
-    from lprlab.postprocess import colour_preferred_formats, postprocess, region_formats  # noqa: PLC0415
+    from lprlab.postprocess import (  # noqa: PLC0415
+        REGION_CHARACTER_WEIGHTS, colour_preferred_formats, postprocess, region_formats, reweight)
 
     formats = region_formats(eval_set.region, tuple(recognizer.config.formats))
     readings = []
     for image, reading in zip(eval_set.images, recognizer.read(eval_set.images, top_n=top_n)):
         preferred = colour_preferred_formats(image, formats) if colours else ()
-        text, _, _ = postprocess(reading.alternatives, formats, preferred)
+        weights = REGION_CHARACTER_WEIGHTS.get(eval_set.region, {}) if priors else {}
+        text, _, _ = postprocess(reweight(reading.alternatives, weights), formats, preferred)
         readings.append(dataclasses.replace(reading, text=text))
     return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
 

@@ -13,7 +13,8 @@ import os
 import numpy as np
 
 from lprlab.images import read_image
-from lprlab.postprocess import colour_preferred_formats, postprocess, region_formats
+from lprlab.postprocess import (REGION_CHARACTER_WEIGHTS, colour_preferred_formats, postprocess, region_formats,
+                               reweight)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,9 +110,13 @@ class ALPR:
             default 0.5 read 3 more of the 225 real dev plates than 0 with no more false boxes
             (README, end-to-end results).
         rescue_floor: The verifier probability under which no reading rescues a box.
+        character_weights: Character → prior ratio applied to the alternatives before
+            post-processing (`lprlab.postprocess.reweight`); None for the region's
+            (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`: the US's rare O and I), {} for none.
 
     Raises:
         KeyError: unknown region.
+        ValueError: a height factor or character weight that is not positive.
     """
 
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
@@ -119,7 +124,8 @@ class ALPR:
                  heights: tuple[float, ...] = (0.85, 1.2),
                  enhance_below_px: float = 16.0,
                  max_distance: float = 1.0, min_confidence: float = 0.02, base_scale: float = 1.0,
-                 verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05):
+                 verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05,
+                 character_weights: dict[str, float] | None = None):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
@@ -137,6 +143,10 @@ class ALPR:
         self.enhance_below_px, self.max_distance = enhance_below_px, max_distance
         self.min_confidence, self.base_scale, self.verify_threshold = min_confidence, base_scale, verify_threshold
         self.rescue_confidence, self.rescue_floor = rescue_confidence, rescue_floor
+        self.character_weights = dict(REGION_CHARACTER_WEIGHTS.get(region, {}) if character_weights is None
+                                      else character_weights)
+        if any(w <= 0 for w in self.character_weights.values()):
+            raise ValueError(f"character_weights must be positive, got {character_weights!r}")
 
     def read(self, image: np.ndarray) -> list[PlateResult]:
         """Finds and reads the plates of one photo.
@@ -170,8 +180,9 @@ class ALPR:
             candidates = []
             first = index * len(views)
             for crop, reading in zip(crops[first:first + len(views)], all_readings[first:first + len(views)]):
-                fitted = postprocess(reading.alternatives or ((reading.text, reading.confidence),), self.formats,
-                                     colour_preferred_formats(crop, self.formats))
+                alternatives = reweight(reading.alternatives or ((reading.text, reading.confidence),),
+                                        self.character_weights)
+                fitted = postprocess(alternatives, self.formats, colour_preferred_formats(crop, self.formats))
                 candidates.append((fitted[2] is not None, fitted[1], fitted, reading))
             _, _, (text, probability, fmt), reading = max(candidates, key=lambda c: (c[0], c[1]))
             if fmt is None and probability < self.min_confidence:

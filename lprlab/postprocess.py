@@ -11,6 +11,13 @@ Where a region has Mercosur and older plates (Brazil, Argentina), the two patter
 look-alike swaps (``ABC1234`` and ``ABC1B34``). The plate's colours tell them apart: a Mercosur
 plate has a blue band across its top (`mercosur_band`), a grey Brazilian or black Argentine plate
 has none, so `colour_preferred_formats` tries the older formats first on a colour crop without one.
+
+A region's plates also use some characters less often than the synthetic training plates do: most
+US states leave the letters O and I out of their serials (they read as 0 and 1). `reweight` scales
+each alternative's probability by the ratio of the region's prior to the training prior for each of
+its characters (`REGION_CHARACTER_WEIGHTS`), the label-shift correction of Saerens, Latinne and
+Decaestecker, "Adjusting the outputs of a classifier to new a priori probabilities", Neural
+Computation 14(1), 2002.
 """
 from __future__ import annotations
 
@@ -30,6 +37,10 @@ REGIONS = {
     "br": ("br_old", "br_mercosur"), "ar": ("ar_old", "ar_mercosur"), "eu": ("eu",), "us": ("us",),
     "mercosur": ("ar_mercosur", "br_mercosur"), "jp": ("jp",), "kr": ("kr",), "cn": ("cn",),
 }
+
+# Ratio of a region's character prior to the generator's (uniform letters), for characters a
+# region's plates use less: most US states issue no O and I in serials (0 and 1 instead).
+REGION_CHARACTER_WEIGHTS = {"us": {"O": 0.2, "I": 0.5}}
 
 
 def region_formats(region: str | None, available: tuple[str, ...] | None = None) -> tuple[PlateFormat, ...]:
@@ -164,6 +175,29 @@ def colour_preferred_formats(image: np.ndarray, formats: tuple[PlateFormat, ...]
     if band is None or band >= NO_BAND_MAX:
         return ()
     return tuple(f for f in formats if "mercosur" not in f.name)
+
+
+def reweight(alternatives, weights: dict[str, float] | None):
+    """`alternatives` with each probability scaled by the `weights` of its characters, most
+    probable first (see `REGION_CHARACTER_WEIGHTS`); unchanged when `weights` is empty or None.
+
+    Args:
+        alternatives: (text, probability) pairs (`Reading.alternatives`).
+        weights: character → prior ratio (> 0); characters not named weigh 1.
+
+    Returns:
+        A tuple of (text, probability) pairs, sorted by the new probability (stable for ties).
+
+    Raises:
+        ValueError: a weight is not positive.
+    """
+    if not weights:
+        return tuple(alternatives)
+    if any(w <= 0 for w in weights.values()):
+        raise ValueError(f"character weights must be positive, got {weights}")
+    scaled = [(text, float(p) * float(np.prod([weights.get(c, 1.0) for c in text])))
+              for text, p in alternatives]
+    return tuple(sorted(scaled, key=lambda a: -a[1]))
 
 
 def postprocess(alternatives, formats: tuple[PlateFormat, ...],

@@ -225,3 +225,29 @@ def test_cli_parses_margins_and_height_factors_with_clear_errors():
     for parse, bad in ((_margins, "1.5"), (_margins, "x"), (_heights, "0"), (_heights, "a,b")):
         with pytest.raises(argparse.ArgumentTypeError):
             parse(bad)
+
+
+def test_the_us_reader_prefers_a_zero_over_a_rare_letter_o():
+    from types import SimpleNamespace
+
+    from lprlab.models.detector import Detection
+    from lprlab.models.recognizer import Reading
+    from lprlab.pipeline import ALPR
+
+    class Detector:
+        def detect(self, image, threshold, base_scale, verify_threshold):
+            return [Detection((10, 10, 80, 40), 0.9, 1.0, 0.9)]
+
+    class Recognizer:  # an O slightly more probable than a 0, as the synthetic prior makes it
+        config = SimpleNamespace(formats=("us",))
+
+        def read(self, crops, top_n=1):
+            return [Reading("ABO123", (), 0.5, (("ABO123", 0.5), ("AB0123", 0.4))) for _ in crops]
+
+    image = np.zeros((60, 100, 3), np.uint8)
+    assert [r.text for r in ALPR(Detector(), Recognizer(), region="us").read(image)] == ["AB0123"]
+    assert [r.text for r in ALPR(Detector(), Recognizer(), region="us", character_weights={}).read(image)] \
+        == ["ABO123"]
+    assert [r.text for r in ALPR(Detector(), Recognizer(), region="eu").read(image)] == ["ABO123"]
+    with pytest.raises(ValueError, match="character_weights"):
+        ALPR(Detector(), Recognizer(), character_weights={"O": -1.0})

@@ -64,3 +64,16 @@ def test_a_colour_crop_without_a_blue_band_favours_the_older_south_american_form
     assert postprocess([("QQQ", 0.9)], br, colour_preferred_formats(grey, br))[2] is None  # then the others
     with pytest.raises(ValueError, match="uint8"):
         mercosur_band(np.zeros((10, 10), np.uint8))
+
+
+def test_reweight_applies_a_regions_character_priors():
+    from lprlab.postprocess import REGION_CHARACTER_WEIGHTS, reweight
+
+    alternatives = [("ABO123", 0.5), ("AB0123", 0.3)]
+    assert reweight(alternatives, None) == tuple(alternatives)
+    us = reweight(alternatives, REGION_CHARACTER_WEIGHTS["us"])  # US serials rarely hold an O
+    assert [text for text, _ in us] == ["AB0123", "ABO123"]
+    assert us[1][1] == pytest.approx(0.5 * REGION_CHARACTER_WEIGHTS["us"]["O"])
+    assert postprocess(us, region_formats("us"))[0] == "AB0123"
+    with pytest.raises(ValueError, match="positive"):
+        reweight(alternatives, {"O": 0.0})
