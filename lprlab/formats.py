@@ -40,6 +40,10 @@ import numpy as np
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SEPARATORS = " -·ocsep"
+# Plate forms of letters that no shipped font draws, built by `lprlab.render` from a font's own
+# glyphs, for use as `PlateVariant.glyph_aliases` targets: the US dies' I with slab serifs and
+# their narrow W whose middle vertex stops short of the top.
+SLAB_I, SHORT_VERTEX_W = "\ue001", "\ue002"
 _QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
 
 from lprlab.plate_parts import (  # noqa: E402,F401 (re-exported: the catalogue imports them from here)
@@ -65,7 +69,8 @@ class PlateVariant:
         max_chars: Upper bound on the text length (resampled above it); 0 means none.
         glyph_aliases: Pairs of characters ``"O0"``: on about half the plates (`render.ALIAS_SHARE`)
             the first is drawn with the second's glyph, as on fonts where two characters share one
-            shape (Brazil's grey plates draw the letter O as the digit 0's stadium).
+            shape (Brazil's grey plates draw the letter O as the digit 0's stadium), or a plate form
+            no font draws (`SLAB_I`, `SHORT_VERTEX_W`).
     """
 
     name: str

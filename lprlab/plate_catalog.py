@@ -9,7 +9,7 @@ see the README's "Fonts" section and ``fonts/make_fonts.py``.
 from __future__ import annotations
 
 from lprlab.formats import (
-    LETTERS, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
+    LETTERS, SHORT_VERTEX_W, SLAB_I, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
 )
 
 DIN = "OSP-DIN.ttf"
@@ -143,6 +143,9 @@ EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL
 
 
 # --- United States ---------------------------------------------------------------------------
+# US dies draw the I with slab serifs and many a narrow W whose middle vertex stops short: drawn so
+# on `render.ALIAS_SHARE` of the US plates (0.9.2).
+US_FORMS = "I" + SLAB_I + "W" + SHORT_VERTEX_W
 US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radius=0.035)
 
 
@@ -157,6 +160,7 @@ def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], back
         name=name, size_mm=(305, 152), patterns=patterns,
         rows=rows or (Row(top=0.25, bottom=0.78, left=0.05, right=0.95),),
         schemes=(ColourScheme(background, text, text),), fonts=fonts, decorations=decorations, letters=letters,
+        glyph_aliases=US_FORMS,
     )
 
 
@@ -205,7 +209,7 @@ def _us_generic(name: str, scenery: Scenery | None, schemes, side: str = "") -> 
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
                      Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015),
                      *marks),
-        letters=LETTERS,
+        letters=LETTERS, glyph_aliases=US_FORMS,
     )
 
 

@@ -16,8 +16,8 @@ from PIL import Image, ImageDraw
 
 from lprlab.decorations import caption_stamp, load_font, plate_size_px, plate_template
 from lprlab.formats import (
-    DIGITS, Caption, PlateFormat, PlateVariant, match_text, mixed_chars, parse_pattern, pattern_regex, random_text,
-    validate_text,
+    DIGITS, SHORT_VERTEX_W, SLAB_I, Caption, PlateFormat, PlateVariant, match_text, mixed_chars, parse_pattern,
+    pattern_regex, random_text, validate_text,
 )
 
 REFERENCE_SIZE_PX = 128
@@ -33,6 +33,11 @@ PICTURE_FONT = "DejaVuSansCondensed-Bold.ttf"
 PICTOGRAMS = "♞♘♜☘⚓✈♣♠♥★❀⚜♿⚑☀☂⚘❦✿❄♛♚♝♔♕♖♗♙⌂⚒⚔⚖⚛☸☮☯♻⚐"
 PICTURE_COLOURS = ((70, 45, 30), (30, 30, 35), (110, 60, 120), (40, 90, 50), (150, 40, 40), (60, 80, 150))
 STROKE_WEIGHTS = (-3, 0, 0, 3, 6)  # stroke weight changes, hundredths of the glyph height (radius of the dilation)
+# `SLAB_I` and `SHORT_VERTEX_W` (see `lprlab.formats`) are built from a font's own glyphs: without
+# them the recogniser read the real US slab-serif I as T and the narrow W as H, N or M.
+SLAB_WIDTH = 0.42  # serif width of SLAB_I, fraction of the glyph height
+W_VERTEX = 0.4  # how far from the top SHORT_VERTEX_W's middle vertex stops, fraction of the height
+W_WIDTH = 1.3  # SHORT_VERTEX_W's width, in widths of the font's V
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,9 +97,49 @@ class Plate:
     char_boxes: np.ndarray
 
 
+def _slab_i(font_name: str) -> np.ndarray:
+    """The font's I with slab serifs as wide as `SLAB_WIDTH` of its height, as thick as the stem."""
+    stem = _glyph_ink(font_name, "I")
+    height, stem_w = stem.shape
+    if stem_w > 0.25 * height:  # the font's I has serifs already
+        return stem
+    width = max(stem_w + 2, round(SLAB_WIDTH * height))
+    ink = np.zeros((height, width), np.uint8)
+    left = (width - stem_w) // 2
+    ink[:, left:left + stem_w] = stem
+    bar = max(2, round(0.8 * stem_w))
+    ink[:bar], ink[-bar:] = 255, 255
+    return ink
+
+
+def _short_vertex_w(font_name: str) -> np.ndarray:
+    """A narrow W from two of the font's V overlapping so that their inner strokes cross
+    `W_VERTEX` of the height below the top; above the crossing only the outer strokes are kept,
+    so the middle vertex stops short of the top. Squeezed to `W_WIDTH` V widths."""
+    vee = _glyph_ink(font_name, "V")
+    height, vee_w = vee.shape
+    stroke = float((vee[height // 2] > 127).sum()) / 2  # one stroke's width at mid-height
+    slope = vee_w / 2 - stroke / 2  # horizontal travel of a stroke's centre line, top to bottom
+    offset = max(1, round(vee_w - stroke - 2 * slope * W_VERTEX))
+    ink = np.zeros((height, offset + vee_w), np.uint8)
+    ink[:, :vee_w] = vee
+    ink[:, offset:] = np.maximum(ink[:, offset:], vee)
+    for y in range(round(W_VERTEX * height)):
+        runs = np.flatnonzero(np.diff(np.concatenate(([0], (ink[y] > 40).astype(np.int8), [0]))))
+        if len(runs) > 4:  # keep the first and last runs of ink: the outer strokes
+            ink[y, runs[1]:runs[-2]] = 0
+    return cv2.resize(ink, (max(1, round(W_WIDTH * vee_w)), height), interpolation=cv2.INTER_AREA)
+
+
+PLATE_FORMS = {SLAB_I: _slab_i, SHORT_VERTEX_W: _short_vertex_w}
+
+
 @functools.lru_cache(maxsize=4096)
 def _glyph_ink(font_name: str, char: str) -> np.ndarray:
-    """(h, w) uint8 coverage of `char` at the reference size, cropped to its ink."""
+    """(h, w) uint8 coverage of `char` at the reference size, cropped to its ink (a `PLATE_FORMS`
+    character built from the font's own glyphs)."""
+    if char in PLATE_FORMS:
+        return PLATE_FORMS[char](font_name)
     font = load_font(font_name, REFERENCE_SIZE_PX)
     left, top, right, bottom = font.getbbox(char)
     image = Image.new("L", (right - left + 4, bottom - top + 4), 0)
@@ -141,7 +186,7 @@ def _natural_size(font_name: str, char: str, height: float, square: bool) -> tup
 
 
 def _is_square(char: str) -> bool:
-    return ord(char) > 0x2E80  # CJK, kana, hangul
+    return ord(char) > 0x2E80 and char not in PLATE_FORMS  # CJK, kana, hangul
 
 
 @functools.lru_cache(maxsize=1024)

@@ -174,3 +174,26 @@ def test_glyph_aliases_draw_the_letter_o_as_the_digit_0_on_some_plates():
     assert 0 < sum(same) < len(same)  # aliased on some plates only
     with pytest.raises(ValueError, match="glyph_aliases"):
         dataclasses.replace(grey.variants[0], glyph_aliases="O")
+
+
+def test_plate_forms_slab_i_and_short_vertex_w_on_us_plates():
+    from lprlab import render
+    from lprlab.formats import SHORT_VERTEX_W, SLAB_I
+
+    font = "RobotoCondensed-Bold.ttf"
+    bar, slab = render._glyph_ink(font, "I"), render._glyph_ink(font, SLAB_I)
+    assert slab.shape[0] == bar.shape[0] and slab.shape[1] > 2 * bar.shape[1]
+    assert (slab[0] > 127).all() and (slab[-1] > 127).all()  # the serifs span the glyph
+    assert (slab[slab.shape[0] // 2] > 127).sum() < slab.shape[1] / 2  # a stem between them
+    wide, short = render._glyph_ink(font, "W"), render._glyph_ink(font, SHORT_VERTEX_W)
+    middle = slice(short.shape[1] // 2 - 2, short.shape[1] // 2 + 3)
+    assert not (short[:short.shape[0] // 4, middle] > 127).any()  # no middle vertex near the top
+    assert (short[short.shape[0] // 2:, middle] > 127).any()  # but one below
+    assert (wide[:4, wide.shape[1] // 2 - 2:wide.shape[1] // 2 + 3] > 127).any()  # the font's own reaches up
+    assert not render._is_square(SLAB_I)
+    us = get_format("us")
+    assert all(v.glyph_aliases == "I" + SLAB_I + "W" + SHORT_VERTEX_W for v in us.variants)
+    plates = [render_plate("WIW123", us, np.random.default_rng(seed)) for seed in range(16)]
+    assert all(p.text == "WIW123" for p in plates)
+    slabs = sum(float(p.char_boxes[1, 2] / p.char_boxes[1, 3]) > 0.24 for p in plates)  # a bare bar is narrower
+    assert 0 < slabs < len(plates)  # drawn as a form on some plates only
