@@ -251,3 +251,26 @@ def test_the_us_reader_prefers_a_zero_over_a_rare_letter_o():
     assert [r.text for r in ALPR(Detector(), Recognizer(), region="eu").read(image)] == ["ABO123"]
     with pytest.raises(ValueError, match="character_weights"):
         ALPR(Detector(), Recognizer(), character_weights={"O": -1.0})
+
+
+def test_a_reading_that_fits_but_is_unlikely_is_dropped():
+    from types import SimpleNamespace
+
+    from lprlab.models.detector import Detection
+    from lprlab.models.recognizer import Reading
+    from lprlab.pipeline import ALPR
+
+    class Detector:
+        def detect(self, image, threshold, base_scale, verify_threshold):
+            return [Detection((10, 10, 80, 40), 0.9, 1.0, 0.9)]
+
+    class Recognizer:  # a tail lamp read as a US vanity text, with a low probability
+        config = SimpleNamespace(formats=("us",))
+
+        def read(self, crops, top_n=1):
+            return [Reading("ST7138", (), 0.04, (("ST7138", 0.04),)) for _ in crops]
+
+    image = np.zeros((60, 100, 3), np.uint8)
+    assert ALPR(Detector(), Recognizer(), region="us").read(image) == []
+    kept = ALPR(Detector(), Recognizer(), region="us", min_confidence=0.0).read(image)
+    assert [(r.text, r.format) for r in kept] == [("ST7138", "us")]
