@@ -108,13 +108,16 @@ def measure_speed(recognizer, batch_size: int = 256, repeats: int = 5) -> dict[s
 @dataclasses.dataclass
 class PhotoSet:
     """Photos to search: `images` (list of (H, W, 3) uint8 RGB), `boxes` (list of (n, 4) float32
-    true plate boxes (x, y, w, h) px), `texts` (list of tuples of true texts) and `names`."""
+    true plate boxes (x, y, w, h) px), `texts` (list of tuples of true texts) and `names`;
+    `ignore`, when given, a (k, 4) float32 array per photo of other real plates the truth leaves
+    out (see `complete_photo_set`)."""
 
     name: str
     images: list
     boxes: list
     texts: list
     names: list
+    ignore: list | None = None
 
 
 def synthetic_scene_set(formats, count: int = 200, presets=("cctv", "parking"), photos=None) -> PhotoSet:
@@ -148,34 +151,77 @@ def real_photo_sets(root=None, regions=("br", "eu", "us")) -> list[PhotoSet]:
     return sets
 
 
-def evaluate_detector(detector, photo_set: PhotoSet, iou_threshold: float = 0.5, threshold: float = 0.5,
-                      **detect_options) -> tuple[dict, list]:
-    """Runs `detector` over `photo_set` and scores it.
+def complete_photo_set(photo_set: PhotoSet, path) -> PhotoSet:
+    """`photo_set` with its ground truth completed from a CSV of
+    ``region,file,kind,x,y,width,height,plate`` rows (pixels), for rows of this set's region:
+    kind ``other`` is another real plate the truth leaves out (an *ignore* box: a detection on it
+    counts neither as found nor as false, see `lprlab.metrics.ignored_detections`); kind ``box``
+    moves the truth box of that photo's plate `plate` to where the plate is.
 
-    AP comes from all detections down to a score of 0.05; precision, recall and false positives
-    per image from those scoring >= `threshold` (NMS keeps the same boxes either way).
+    Raises:
+        FileNotFoundError: `path` is missing. ValueError: a row names an unknown kind, a photo not
+        in the set, or a plate not in that photo's truth.
+    """
+    import csv  # noqa: PLC0415
+    import pathlib  # noqa: PLC0415
+
+    index = {pathlib.Path(n).name: i for i, n in enumerate(photo_set.names)}
+    boxes = [np.array(b, np.float32).reshape(-1, 4) for b in photo_set.boxes]
+    ignore = [np.zeros((0, 4), np.float32) for _ in photo_set.images]
+    with open(path, newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["region"] != photo_set.name:
+                continue
+            if row["file"] not in index:
+                raise ValueError(f"{path}: photo {row['file']!r} is not in the {photo_set.name} set")
+            i, box = index[row["file"]], np.array([[float(row[k]) for k in ("x", "y", "width", "height")]], np.float32)
+            if row["kind"] == "other":
+                ignore[i] = np.concatenate([ignore[i], box])
+            elif row["kind"] == "box":
+                if row["plate"] not in photo_set.texts[i]:
+                    raise ValueError(f"{path}: plate {row['plate']!r} is not in the truth of {row['file']!r}")
+                boxes[i][list(photo_set.texts[i]).index(row["plate"])] = box[0]
+            else:
+                raise ValueError(f"{path}: kind must be 'other' or 'box', got {row['kind']!r}")
+    return dataclasses.replace(photo_set, boxes=boxes, ignore=ignore)
+
+
+def evaluate_detector(detector, photo_set: PhotoSet, iou_threshold: float = 0.5, threshold: float = 0.5,
+                      keep_all: bool = False, **detect_options) -> tuple[dict, list]:
+    """Runs `detector` over `photo_set` and scores it (`score_detections`).
 
     Returns:
         (scores: {"precision", "recall", "ap", "fp_per_image", "truths", "detections", "images",
-        "seconds_per_image"}, detections per image (those >= `threshold`)).
+        "ignored", "seconds_per_image"}, detections per image: those >= `threshold`, or with
+        `keep_all` every one down to 0.05, to score again with `score_detections`).
     """
-    from lprlab.metrics import detection_scores  # noqa: PLC0415
-
     found, elapsed = [], 0.0
     for image in photo_set.images:
         start = time.perf_counter()
         found.append(detector.detect(image, threshold=0.05, **detect_options))
         elapsed += time.perf_counter() - start
-
-    def triples(minimum):
-        for truths, dets in zip(photo_set.boxes, found):
-            dets = [d for d in dets if d.score >= minimum]
-            yield truths, np.array([d.box for d in dets], np.float32).reshape(-1, 4), [d.score for d in dets]
-
-    scores = detection_scores(triples(threshold), iou_threshold)
-    scores["ap"] = detection_scores(triples(0.0), iou_threshold)["ap"]
+    scores = score_detections(photo_set, found, iou_threshold, threshold)
     scores["seconds_per_image"] = elapsed / max(len(photo_set.images), 1)
-    return scores, [[d for d in dets if d.score >= threshold] for dets in found]
+    return scores, found if keep_all else [[d for d in dets if d.score >= threshold] for dets in found]
+
+
+def score_detections(photo_set: PhotoSet, found, iou_threshold: float = 0.5, threshold: float = 0.5) -> dict:
+    """Scores detections (`found`: a list per photo of `Detection`s, down to a score of 0.05)
+    against `photo_set`'s truth, leaving out those on its ignore boxes.
+
+    AP comes from all the detections given; precision, recall and false positives per image
+    from those scoring >= `threshold` (NMS keeps the same boxes either way).
+    """
+    from lprlab.metrics import detection_scores  # noqa: PLC0415
+
+    def quadruples(minimum):
+        for truths, dets, ignore in zip(photo_set.boxes, found, photo_set.ignore or [None] * len(found)):
+            dets = [d for d in dets if d.score >= minimum]
+            yield truths, np.array([d.box for d in dets], np.float32).reshape(-1, 4), [d.score for d in dets], ignore
+
+    scores = detection_scores(quadruples(threshold), iou_threshold)
+    scores["ap"] = detection_scores(quadruples(0.0), iou_threshold)["ap"]
+    return scores
 
 
 def measure_detector_speed(detector, sizes=((720, 1280), (1080, 1920)), repeats: int = 5,
@@ -199,27 +245,44 @@ def measure_detector_speed(detector, sizes=((720, 1280), (1080, 1920)), repeats:
 
 
 def evaluate_alpr(alpr, photo_set: PhotoSet, iou_threshold: float = 0.4, top_k: int = 5) -> tuple[dict, list]:
-    """End-to-end scoring as openalpr's benchmark does: a true plate is *read* when a detected box
-    overlaps it with IoU >= `iou_threshold` and that box's top-1 text equals its text.
+    """Reads every photo of `photo_set` with `alpr` and scores the readings (`score_alpr`).
 
     Returns:
         (scores: {"plates", "images", "detected", "top1", "top1_merged", "topk", "fp_per_image",
         "seconds_per_image"} as shares of plates (fp per image as a count), results per image
         (lists of `lprlab.pipeline.PlateResult`)).
     """
-    from lprlab.metrics import match_detections, merge_lookalikes  # noqa: PLC0415
-
     results, elapsed = [], 0.0
-    counts = dict(plates=0, detected=0, top1=0, top1_merged=0, topk=0, false=0)
-    for image, truths, texts in zip(photo_set.images, photo_set.boxes, photo_set.texts):
+    for image in photo_set.images:
         start = time.perf_counter()
-        found = alpr.read(image)
+        results.append(alpr.read(image))
         elapsed += time.perf_counter() - start
-        results.append(found)
-        hit, matched = match_detections(truths, [r.box for r in found], [r.detection_score for r in found],
-                                        iou_threshold)
+    scores = score_alpr(photo_set, results, iou_threshold, top_k)
+    scores["seconds_per_image"] = elapsed / max(len(photo_set.images), 1)
+    return scores, results
+
+
+def score_alpr(photo_set: PhotoSet, results, iou_threshold: float = 0.4, top_k: int = 5) -> dict:
+    """End-to-end scoring as openalpr's benchmark does: a true plate is *read* when a detected box
+    overlaps it with IoU >= `iou_threshold` and that box's top-1 text equals its text. A box on
+    one of the set's ignore boxes (another real plate the truth leaves out) is not false.
+
+    Args:
+        results: Per photo, a list of `lprlab.pipeline.PlateResult` (what `ALPR.read` returns).
+
+    Returns:
+        {"plates", "images", "detected", "top1", "top1_merged", "topk", "fp_per_image"}: shares of
+        the true plates, and false boxes per photo.
+    """
+    from lprlab.metrics import ignored_detections, match_detections, merge_lookalikes  # noqa: PLC0415
+
+    counts = dict(plates=0, detected=0, top1=0, top1_merged=0, topk=0, false=0)
+    ignores = photo_set.ignore or [None] * len(photo_set.images)
+    for found, truths, texts, ignore in zip(results, photo_set.boxes, photo_set.texts, ignores):
+        boxes = [r.box for r in found]
+        hit, matched = match_detections(truths, boxes, [r.detection_score for r in found], iou_threshold)
         counts["plates"] += len(texts)
-        counts["false"] += int((~hit).sum())
+        counts["false"] += int((~hit & ~ignored_detections(boxes, hit, ignore, iou_threshold)).sum())
         for text, index in zip(texts, matched):
             if index < 0:
                 continue
@@ -229,7 +292,6 @@ def evaluate_alpr(alpr, photo_set: PhotoSet, iou_threshold: float = 0.4, top_k: 
             counts["top1_merged"] += merge_lookalikes(result.text) == merge_lookalikes(text)
             counts["topk"] += text in [result.text] + [t for t, _ in result.alternatives[:top_k]]
     plates, images = max(counts["plates"], 1), max(len(photo_set.images), 1)
-    scores = {"plates": counts["plates"], "images": len(photo_set.images),
-              **{k: counts[k] / plates for k in ("detected", "top1", "top1_merged", "topk")},
-              "fp_per_image": counts["false"] / images, "seconds_per_image": elapsed / images}
-    return scores, results
+    return {"plates": counts["plates"], "images": len(photo_set.images),
+            **{k: counts[k] / plates for k in ("detected", "top1", "top1_merged", "topk")},
+            "fp_per_image": counts["false"] / images}

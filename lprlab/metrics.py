@@ -124,6 +124,22 @@ def match_detections(truths, detections, scores, iou_threshold: float = 0.5) -> 
     return hit, matched
 
 
+def ignored_detections(detections, hit, ignore, iou_threshold: float = 0.5) -> np.ndarray:
+    """(m,) bool: detections that matched no truth (`hit` False) but overlap an *ignore* box with
+    IoU >= `iou_threshold`: another real plate the ground truth leaves out, counted neither as
+    found nor as false (PASCAL VOC's "difficult" objects, Everingham et al. 2010).
+
+    Args:
+        detections: (m, 4) boxes (x, y, w, h) px; hit: (m,) bool from `match_detections`;
+        ignore: (k, 4) boxes (x, y, w, h) px, or None.
+    """
+    detections = np.asarray(detections, np.float64).reshape(-1, 4)
+    ignore = np.zeros((0, 4)) if ignore is None else np.asarray(ignore, np.float64).reshape(-1, 4)
+    if not len(ignore) or not len(detections):
+        return np.zeros(len(detections), bool)
+    return ~np.asarray(hit, bool) & (iou_matrix(detections, ignore).max(axis=1) >= iou_threshold)
+
+
 def detection_scores(images, iou_threshold: float = 0.5) -> dict[str, float]:
     """Precision, recall, false positives per image and average precision over a set of images.
 
@@ -132,17 +148,21 @@ def detection_scores(images, iou_threshold: float = 0.5) -> dict[str, float]:
     count the detections as given (already thresholded).
 
     Args:
-        images: Iterable of (truth boxes (n, 4), detected boxes (m, 4), scores (m,)), boxes (x, y, w, h) px.
+        images: Iterable of (truth boxes (n, 4), detected boxes (m, 4), scores (m,)) or of those
+            and ignore boxes (k, 4) (see `ignored_detections`: left out of every count), boxes
+            (x, y, w, h) px.
         iou_threshold: IoU for a detection to count as finding a truth.
 
     Returns:
-        {"precision", "recall", "ap", "fp_per_image", "truths", "detections", "images"}.
+        {"precision", "recall", "ap", "fp_per_image", "truths", "detections", "images", "ignored"}.
     """
-    all_scores, all_hits, truths_count, count = [], [], 0, 0
-    for truths, detections, scores in images:
+    all_scores, all_hits, truths_count, count, ignored = [], [], 0, 0, 0
+    for truths, detections, scores, *rest in images:
         hit, _ = match_detections(truths, detections, scores, iou_threshold)
-        all_scores.append(np.asarray(scores, np.float64).reshape(-1))
-        all_hits.append(hit)
+        keep = ~ignored_detections(detections, hit, rest[0] if rest else None, iou_threshold)
+        ignored += int((~keep).sum())
+        all_scores.append(np.asarray(scores, np.float64).reshape(-1)[keep])
+        all_hits.append(hit[keep])
         truths_count += len(np.asarray(truths).reshape(-1, 4))
         count += 1
     scores = np.concatenate(all_scores) if all_scores else np.zeros(0)
@@ -156,4 +176,4 @@ def detection_scores(images, iou_threshold: float = 0.5) -> dict[str, float]:
     recall_steps = np.diff(np.concatenate([[0.0], recall_curve]))
     return {"precision": float(hits.sum() / max(len(hits), 1)), "recall": float(hits.sum() / max(truths_count, 1)),
             "ap": float(np.sum(recall_steps * envelope)), "fp_per_image": float((~hits).sum() / max(count, 1)),
-            "truths": truths_count, "detections": int(len(hits)), "images": count}
+            "truths": truths_count, "detections": int(len(hits)), "images": count, "ignored": ignored}

@@ -153,6 +153,31 @@ def test_detection_metrics():
     assert scores["ap"] == pytest.approx(1.0)  # ranked last, after full recall: no area lost
 
 
+def test_boxes_on_plates_the_truth_leaves_out_are_neither_found_nor_false(tmp_path):
+    from types import SimpleNamespace
+
+    from lprlab.evaluation import PhotoSet, complete_photo_set, score_alpr
+
+    truths = np.float32([[0, 0, 40, 10]])
+    detections = np.float32([[0, 0, 40, 10], [100, 100, 40, 10], [300, 300, 40, 10]])
+    scores = detection_scores([(truths, detections, [0.9, 0.8, 0.7], np.float32([[101, 100, 40, 10]]))])
+    assert scores["fp_per_image"] == 1.0 and scores["ignored"] == 1 and scores["precision"] == 0.5
+    csv = tmp_path / "completions.csv"
+    csv.write_text("region,file,kind,x,y,width,height,plate\n"
+                   "br,a.jpg,box,100,100,40,10,ABC1234\nbr,b.jpg,other,300,300,40,10,\nus,b.jpg,other,0,0,1,1,\n")
+    photos = PhotoSet("br", [None, None], [truths, truths], [("ABC1234",), ("XYZ9876",)], ["/x/a.jpg", "/x/b.jpg"])
+    fuller = complete_photo_set(photos, csv)
+    np.testing.assert_allclose(fuller.boxes[0], [[100, 100, 40, 10]])  # moved
+    assert len(fuller.ignore[0]) == 0 and len(fuller.ignore[1]) == 1  # the us row is another set's
+    read = [[SimpleNamespace(box=(100, 100, 40, 10), text="ABC1234", detection_score=0.9, alternatives=())],
+            [SimpleNamespace(box=(300, 300, 40, 10), text="QQQ", detection_score=0.9, alternatives=())]]
+    assert score_alpr(photos, read)["top1"] == 0.0 and score_alpr(photos, read)["fp_per_image"] == 1.0
+    assert score_alpr(fuller, read)["top1"] == 0.5 and score_alpr(fuller, read)["fp_per_image"] == 0.0
+    csv.write_text("region,file,kind,x,y,width,height,plate\nbr,c.jpg,other,0,0,1,1,\n")
+    with pytest.raises(ValueError, match="c.jpg"):
+        complete_photo_set(photos, csv)
+
+
 @pytest.mark.slow
 def test_brief_training_finds_a_plate(tmp_path):
     from lprlab.scene import ScenePreset, make_scene

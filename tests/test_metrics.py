@@ -35,6 +35,23 @@ def test_real_loaders():
     assert all(np.asarray(p.image.shape[:2]).min() > 5 for p in br)
 
 
+def test_the_shipped_truth_completions_fit_the_real_photos():
+    import pathlib
+
+    from lprlab.evaluation import complete_photo_set, real_photo_sets
+
+    try:
+        openalpr_root()
+    except FileNotFoundError:
+        pytest.skip("../shared/real/openalpr-dev is absent")
+    completions = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "openalpr_dev_completions.csv"
+    for photo_set in real_photo_sets():
+        fuller = complete_photo_set(photo_set, completions)
+        for image, ignore in zip(fuller.images, fuller.ignore):
+            height, width = image.shape[:2]
+            assert all(0 <= x and 0 <= y and x + w <= width + 1 and y + h <= height + 1 for x, y, w, h in ignore)
+
+
 def test_missing_real_folder_says_how_to_get_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="git clone"):
         openalpr_root(tmp_path / "nope")
