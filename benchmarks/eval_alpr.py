@@ -52,12 +52,14 @@ parser.add_argument("--rescue-floor", type=float, default=0.05,
                     help="the verifier probability under which no reading rescues a box (see ALPR)")
 parser.add_argument("--min-confidence", type=float, default=0.1,
                     help="the reading probability under which a box is dropped (see ALPR)")
+parser.add_argument("--refine", type=float, default=0.0,
+                    help="the detector's box refinement for doubted boxes scoring at least this (see ALPR; 0: off)")
 args = parser.parse_args()
 detector, recognizer = load_detector(args.detector, verify=False if args.no_verify else args.verifier), load_recognizer(args.recognizer)
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'verifier ' + args.verifier}), "
       f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
       f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, "
-      f"min confidence {args.min_confidence}")
+      f"min confidence {args.min_confidence}, refine {args.refine or 'off'}")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -70,7 +72,8 @@ for photo_set in photo_sets:
     scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, margin=args.margin,
                                                       verify_threshold=args.verify_threshold,
                                                       rescue_confidence=args.rescue, rescue_floor=args.rescue_floor,
-                                                      heights=args.heights, min_confidence=args.min_confidence),
+                                                      heights=args.heights, min_confidence=args.min_confidence,
+                                                      refine=args.refine),
                                             photo_set)
     print(f"| {photo_set.name} | {scores['images']} | {scores['plates']} | {scores['detected']:.1%} | {scores['top1']:.1%} "
           f"| {scores['top1_merged']:.1%} | {scores['topk']:.1%} | {scores['fp_per_image']:.2f} | "

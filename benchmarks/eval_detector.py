@@ -34,9 +34,12 @@ parser.add_argument("--no-verify", action="store_true", help="the presence netwo
 parser.add_argument("--verify-threshold", type=float, default=0.5)
 parser.add_argument("--verifier", default="weights/verifier", help="verifier weights (a run's model too)")
 parser.add_argument("--pad", type=float, default=0.5, help="share of the window padded around each level (0: none)")
+parser.add_argument("--refine", type=float, default=0.0,
+                    help="move doubted boxes scoring at least this to their best-verified jitter (0: off)")
 args = parser.parse_args()
 detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else args.verifier)
-options = {"base_scale": args.base_scale, "verify_threshold": args.verify_threshold, "pad": args.pad}
+options = {"base_scale": args.base_scale, "verify_threshold": args.verify_threshold, "pad": args.pad,
+           "refine": args.refine}
 figures = {}
 verifier = "none" if detector.verifier is None else f"{args.verifier} (threshold {args.verify_threshold})"
 print(f"weights {args.weights}, threshold {args.threshold}, base scale {args.base_scale}, pad {args.pad}, "

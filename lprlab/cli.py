@@ -166,7 +166,8 @@ def _detect(args) -> None:
     from lprlab.detection import detect_files, load_detector  # noqa: PLC0415
 
     detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else True)
-    found = detect_files(detector, args.images, threshold=args.threshold, base_scale=args.base_scale)
+    found = detect_files(detector, args.images, threshold=args.threshold, base_scale=args.base_scale,
+                         refine=args.refine)
     for path, detections in zip(args.images, found):
         boxes = [{"box": [round(v, 1) for v in d.box], "score": round(d.score, 4)}
                  | ({} if d.verification is None else {"verification": round(d.verification, 4)}) for d in detections]
@@ -324,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--no-verify", action="store_true", help="skip the verifier (weights/verifier)")
     detect.add_argument("--base-scale", type=float, default=1.0,
                         help="first pyramid scale; 1.41 or 2 finds plates under ~32 px wide (slower)")
+    detect.add_argument("--refine", type=float, default=0.0,
+                        help="move boxes the verifier doubts but presence scores at least this to their "
+                             "best-verified neighbour (higher recall, more false boxes; 0: off)")
     detect.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
     detect.set_defaults(run=_detect)
     alpr = commands.add_parser("alpr", help="find and read the plates of photos (PNG/JPEG)")

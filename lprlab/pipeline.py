@@ -114,6 +114,8 @@ class ALPR:
             default 0.5 read 3 more of the 225 real dev plates than 0 with no more false boxes
             (README, end-to-end results).
         rescue_floor: The verifier probability under which no reading rescues a box.
+        refine: The detector's box refinement (`Detector.detect`'s `refine`; 0, the default, off):
+            boxes the verifier doubts moved to their best-verified neighbour before reading.
         character_weights: Character → prior ratio applied to the alternatives before
             post-processing (`lprlab.postprocess.reweight`); None for the region's
             (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`: the US's rare O and I), {} for none.
@@ -129,7 +131,7 @@ class ALPR:
                  enhance_below_px: float = 16.0,
                  max_distance: float = 1.0, min_confidence: float = 0.1, base_scale: float = 1.0,
                  verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05,
-                 character_weights: dict[str, float] | None = None):
+                 character_weights: dict[str, float] | None = None, refine: float = 0.0):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
@@ -146,7 +148,7 @@ class ALPR:
             raise ValueError(f"heights must be positive factors, got {heights!r}")
         self.enhance_below_px, self.max_distance = enhance_below_px, max_distance
         self.min_confidence, self.base_scale, self.verify_threshold = min_confidence, base_scale, verify_threshold
-        self.rescue_confidence, self.rescue_floor = rescue_confidence, rescue_floor
+        self.rescue_confidence, self.rescue_floor, self.refine = rescue_confidence, rescue_floor, refine
         self.character_weights = dict(REGION_CHARACTER_WEIGHTS.get(region, {}) if character_weights is None
                                       else character_weights)
         if any(w <= 0 for w in self.character_weights.values()):
@@ -166,8 +168,10 @@ class ALPR:
             ValueError: `image` is not (H, W, 3) uint8.
         """
         rescue = self.rescue_confidence > 0 and 0 < self.rescue_floor < self.verify_threshold
+        refinement = {"refine": self.refine, "refine_below": self.verify_threshold} if self.refine > 0 else {}
         detections = self.detector.detect(image, threshold=self.threshold, base_scale=self.base_scale,
-                                          verify_threshold=self.rescue_floor if rescue else self.verify_threshold)
+                                          verify_threshold=self.rescue_floor if rescue else self.verify_threshold,
+                                          **refinement)
         if not detections:
             return []
         margins = self.margin if isinstance(self.margin, (tuple, list)) else (self.margin,)

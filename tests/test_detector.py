@@ -286,3 +286,25 @@ def test_shipped_detector_finds_a_plate_that_fills_the_frame_to_its_border():
         found += bool(len(boxes)) and iou_matrix(boxes, np.float32([[10, 142, 300, 98]])).max() >= 0.5
         assert all(0 <= x and 0 <= y and x + w <= 320 + 1e-3 and y + h <= 240 + 1e-3 for x, y, w, h in boxes)
     assert found == 3
+
+
+def test_refine_moves_a_doubted_box_onto_the_plate_the_verifier_accepts():
+    from lprlab.models import detector as detector_module
+    from lprlab.models.detector import JITTERS, Detector
+
+    plate = np.float32([105.6, 52, 88, 24])  # the doubted box (100, 50, 80, 20) moved and grown
+
+    class Verifier:  # accepts boxes fitting the plate only
+        def scores(self, image, boxes):
+            return np.where(iou_matrix(np.asarray(boxes), plate[None])[:, 0] > 0.9, 0.99, 0.1).astype(np.float32)
+
+    assert len(JITTERS) == 26 and (0.0, 0.0, 1.0, 1.0) not in JITTERS
+    found = Detector.__new__(Detector)
+    found.verifier = Verifier()
+    boxes = np.float32([[100, 50, 80, 20], [400, 300, 80, 20], [100, 50, 80, 20]])
+    scores = np.float32([0.9, 0.9, 0.2])  # the third: too weak a presence to search
+    moved, verification = found._refine(None, boxes, scores, np.float32([0.1, 0.1, 0.1]), 0.5, 0.5)
+    np.testing.assert_allclose(moved[0], plate, atol=0.5)
+    assert verification.tolist() == pytest.approx([0.99, 0.1, 0.1])
+    np.testing.assert_array_equal(moved[1:], boxes[1:])
+    assert detector_module.REFINE_THRESHOLD > 0.5

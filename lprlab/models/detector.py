@@ -264,10 +264,26 @@ class Detector:
             scales.append(np.full(len(level_scores), scale, np.float32))
         return np.concatenate(boxes), np.concatenate(scores), np.concatenate(scales)
 
+    def _refine(self, image, boxes, scores, verification, below: float, min_score: float):
+        """Boxes the verifier doubts (below `verify_threshold`) but the presence network is sure of
+        (score >= `min_score`) are moved to the best-verified of their `JITTERS` when that one
+        passes: a box a little off the plate is rejected by a verifier that accepts the plate."""
+        doubted = np.flatnonzero((verification < below) & (scores >= min_score))
+        if not len(doubted):
+            return boxes, verification
+        candidates = np.concatenate([_jittered(boxes[i]) for i in doubted])
+        tried = self.verifier.scores(image, candidates).reshape(len(doubted), len(JITTERS))
+        boxes, verification = boxes.copy(), verification.copy()
+        for row, i in enumerate(doubted):
+            best = int(np.argmax(tried[row]))
+            if tried[row, best] >= max(below, REFINE_THRESHOLD):
+                boxes[i], verification[i] = candidates[row * len(JITTERS) + best], tried[row, best]
+        return boxes, verification
+
     def detect(self, image: np.ndarray, threshold: float = 0.5, iou_threshold: float = 0.3,
                base_scale: float = 1.0, max_side: int = 4096, max_detections: int = 50,
                min_support: int = 1, verify_threshold: float = 0.5, max_verified: int = 64,
-               pad: float = BORDER_PAD) -> list[Detection]:
+               pad: float = BORDER_PAD, refine: float = 0.0, refine_below: float | None = None) -> list[Detection]:
         """Finds the plates in a photo.
 
         Args:
@@ -290,6 +306,16 @@ class Detector:
             max_verified: At most this many boxes are verified per image.
             pad: Share of the window added around every pyramid level (see `candidates`), so
                 plates at the image's border are found; 0 searches the image as it is.
+            refine: With a verifier, when > 0: a box the verifier doubts (below `refine_below`)
+                whose presence score is at least `refine` is moved to the best-verified of 26
+                boxes around it (`JITTERS`: shifted by 12% of its width, 20% of its height, scaled
+                0.85-1.2) if that one reaches `REFINE_THRESHOLD`. The verifier accepts most real
+                plates whose box is a little off only once the box fits. On the real dev photos
+                0.5 raises recall from 82.0 / 94.0 / 85.1% (br / eu / us) to 96.7 / 96.0 / 89.5%
+                and false boxes from 0.52 / 0.14 / 0.41 to 0.74 / 0.26 / 0.93 per photo (README,
+                detector results); 0 (the default) turns it off.
+            refine_below: The verifier probability under which `refine` searches a box
+                (`verify_threshold` when None; a reader that keeps doubted boxes passes its own).
 
         Returns:
             Detections, best score first; boxes in pixels of `image`.
@@ -309,12 +335,29 @@ class Detector:
             keep = non_max_suppression(boxes, scores, max(0.6, iou_threshold), max_verified)
             boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
             verification = self.verifier.scores(image, boxes)
+            if refine > 0:
+                below = verify_threshold if refine_below is None else refine_below
+                boxes, verification = self._refine(image, boxes, scores, verification, below, refine)
             keep = verification >= verify_threshold
             boxes, scores, scales, verification = boxes[keep], scores[keep], scales[keep], verification[keep]
         keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
         height, width = image.shape[:2]
         return [Detection(_clip_box(boxes[i], width, height), float(scores[i]), float(scales[i]),
                           None if verification is None else float(verification[i])) for i in keep]
+
+
+REFINE_THRESHOLD = 0.9  # verifier probability a moved box must reach: of 26 tries one passes more easily
+JITTERS = tuple((dx, dy, sw, sh) for dx in (-0.12, 0.0, 0.12) for dy in (-0.2, 0.0, 0.2)
+                for sw, sh in ((1.0, 1.0), (0.9, 0.85), (1.1, 1.2)) if (dx, dy, sw, sh) != (0.0, 0.0, 1.0, 1.0))
+
+
+def _jittered(box, jitters=JITTERS) -> np.ndarray:
+    """(len(jitters), 4) boxes around `box` (x, y, w, h): centre moved by (dx, dy) of its size,
+    size scaled by (sw, sh)."""
+    x, y, w, h = (float(v) for v in box)
+    cx, cy = x + w / 2, y + h / 2
+    return np.array([(cx + dx * w - sw * w / 2, cy + dy * h - sh * h / 2, sw * w, sh * h)
+                     for dx, dy, sw, sh in jitters], np.float32)
 
 
 def _clip_box(box, width: int, height: int) -> tuple[float, float, float, float]:
