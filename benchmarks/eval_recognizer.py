@@ -48,6 +48,9 @@ for eval_set in real_sets:
     if eval_set.region == "br":
         show(f"{eval_set.name}, {eval_set.region} patterns, no colours",
              evaluation.evaluate(recognizer, eval_set, patterns=True, colours=False)[0])
+    if eval_set.region == "us":  # the US's rare O and I as a prior (lprlab.postprocess.REGION_CHARACTER_WEIGHTS)
+        show(f"{eval_set.name}, {eval_set.region} patterns, no priors",
+             evaluation.evaluate(recognizer, eval_set, patterns=True, priors=False)[0])
 if not args.synthetic_only:  # Brazil's two formats with patterns, with and without the crop's colours
     for augment in ("full", "none"):
         br = evaluation.synthetic_test_set(("br_mercosur", "br_old"), 2000, config.image_size, augment)
