@@ -43,7 +43,7 @@ options = {"base_scale": args.base_scale, "verify_threshold": args.verify_thresh
 figures = {}
 verifier = "none" if detector.verifier is None else f"{args.verifier} (threshold {args.verify_threshold})"
 print(f"weights {args.weights}, threshold {args.threshold}, base scale {args.base_scale}, pad {args.pad}, "
-      f"verifier {verifier}")
+      f"verifier {verifier}, refine {args.refine or 'off'}")
 print("| set | images | plates | precision | recall | AP | FP/image | s/image |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
 
