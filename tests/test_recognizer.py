@@ -242,3 +242,33 @@ def test_bfloat16_reader_agrees_with_float32(tmp_path):
     assert np.allclose([r.confidence for r in reduced], [r.confidence for r in full], atol=0.05)
     with pytest.raises(ValueError, match="unknown precision"):
         Recognizer(model, TINY, {}, precision="int8")
+
+
+def test_an_ensemble_averages_its_members_slot_probabilities(tmp_path):
+    import dataclasses
+
+    from lprlab.recognition import Ensemble, Recognizer
+
+    first, second = build_recognizer(TINY), build_recognizer(TINY)
+    second.set_weights([w + 0.05 for w in second.get_weights()])
+    save_recognizer(first, TINY, tmp_path / "a")
+    save_recognizer(second, TINY, tmp_path / "b")
+    crops = [make_plate_crop(resolve_formats("br_mercosur"), np.random.default_rng([5, i]), (16, 64)).image
+             for i in range(6)]
+    ensemble = load_reader(f"{tmp_path / 'a'},{tmp_path / 'b'}")
+    assert isinstance(ensemble, Ensemble) and len(ensemble.members) == 2 and ensemble.config == TINY
+    from lprlab.images import resize_batch
+
+    mean = (first.predict(resize_batch(crops, (16, 64)), verbose=0)
+            + second.predict(resize_batch(crops, (16, 64)), verbose=0)) / 2
+    expected = decode(mean, TINY, 3)
+    read = ensemble.read(crops, top_n=3)
+    assert [r.text for r in read] == [r.text for r in expected]
+    assert np.allclose([r.confidence for r in read], [r.confidence for r in expected], atol=1e-5)
+    single = load_reader(tmp_path / "a").read(crops)
+    assert [r.text for r in Ensemble([Recognizer(first, TINY, {})]).read(crops)] == [r.text for r in single]
+    other = dataclasses.replace(TINY, max_chars=6)
+    with pytest.raises(ValueError, match="max_chars"):
+        Ensemble([Recognizer(first, TINY, {}), Recognizer(build_recognizer(other), other, {})])
+    with pytest.raises(ValueError, match="at least one"):
+        Ensemble([])
