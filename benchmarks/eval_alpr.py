@@ -37,6 +37,7 @@ parser.add_argument("--detector", default="weights/detector")
 parser.add_argument("--recognizer", default="weights/recognizer_latin")
 parser.add_argument("--videos", default=str(pathlib.Path(__file__).resolve().parents[2] / "shared/real/videos-dev"))
 parser.add_argument("--skip-video", action="store_true")
+parser.add_argument("--skip-photos", action="store_true", help="only the speed and video figures")
 parser.add_argument("--finetune", action="store_true", help="also fine-tune on half the real crops (reported apart)")
 parser.add_argument("--epochs", type=int, default=6, help="fine-tuning epochs")
 parser.add_argument("--no-verify", action="store_true", help="the detector without its verifier")
@@ -63,7 +64,7 @@ print(f"detector {args.detector} ({'no verifier' if detector.verifier is None el
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
-    photo_sets = evaluation.real_photo_sets()
+    photo_sets = [] if args.skip_photos else evaluation.real_photo_sets()
 except FileNotFoundError as error:
     photo_sets = []
     print(error)

@@ -89,7 +89,8 @@ def measure_speed(recognizer, batch_size: int = 256, repeats: int = 5) -> dict[s
     """Plates/s read in batches of already-sized inputs, and milliseconds for one plate (median)."""
     height, width = recognizer.config.image_size
     batch = np.random.default_rng(0).random((batch_size, height, width, 3)).astype(np.float32)
-    forward = getattr(recognizer, "_forward", recognizer.model.predict_on_batch)  # what `read` runs
+    # what `read` runs (an `Ensemble` has no single model)
+    forward = recognizer._forward if hasattr(recognizer, "_forward") else recognizer.model.predict_on_batch
     np.asarray(forward(batch))
     start = time.perf_counter()
     for _ in range(repeats):
