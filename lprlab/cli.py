@@ -341,7 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--base-scale", type=float, default=1.0, help="detector's first pyramid scale")
     alpr.add_argument("--min-confidence", type=float, default=0.1,
                       help="drop boxes whose reading is less likely than this (after post-processing)")
-    alpr.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin)")
+    alpr.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin); A,B reads with "
+                                        "an ensemble of several")
     alpr.add_argument("--enhance", action="store_true", help="super-resolve small plates first (weights/enhancer_x4)")
     alpr.add_argument("--enhance-below", type=float, default=16.0, metavar="PX",
                       help="with --enhance: plates under this many pixels high go through the enhancer")
