@@ -82,7 +82,7 @@ def _train(args) -> None:
     config = RecognizerConfig(image_size=args.size, formats=tuple(f.name for f in formats), seed=args.seed,
                               alphabet="".join(sorted(set("".join(f.alphabet for f in formats)))),
                               max_chars=max(max_text_length(f) for f in formats), free_text=args.free_text,
-                              context=args.context)
+                              loose_crops=args.loose_crops, context=args.context)
     train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                                args.data_dir, verbose=2)
     print(args.out)
@@ -392,6 +392,8 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--seed", type=int, default=0)
     rec.add_argument("--free-text", type=float, default=0.25,
                      help="share of plates with any letter or digit at each position of a real layout")
+    rec.add_argument("--loose-crops", type=float, default=0.0,
+                     help="share of crops cut loosely, as the detector cuts real plates (0 to 1)")
     rec.add_argument("--context", default="gru", choices=("gru", "conv", "attention", "none"),
                      help="what the plate's columns learn of each other before the slots read them")
     rec.add_argument("--data-dir", default="data/synth", help="where the synthetic sets are written")

@@ -17,6 +17,13 @@ from lprlab.render import random_plate, render_plate
 from lprlab.scene import ScenePreset, paste_plate, project_plate
 
 DEFAULT_MARGIN = (-0.02, 0.12)  # per side, share of the plate's size; negative cuts into its border
+# Loose crops, as the detector cuts them from real photos (benchmarks/eval_crop_tolerance.py): with the
+# reader's 8% margin its boxes leave about 0.1 of the plate's size around it per side, up to 0.4 above
+# EU plates, and cut into the border down to the characters. A loose crop draws each side's margin
+# from a normal law (mean, sd), clipped to [the character rows + CHARACTER_CLEARANCE, LOOSE_MAX].
+LOOSE_MARGIN = (0.1, 0.12)
+LOOSE_MAX = 0.45
+CHARACTER_CLEARANCE = 0.01
 CROP_POSE = ScenePreset("crop", yaw_deg=(-20.0, 20.0), pitch_deg=(-12.0, 12.0), roll_deg=(-4.0, 4.0))
 
 
@@ -40,7 +47,8 @@ class PlateCrop:
 
 def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
                     image_size: tuple[int, int] = (64, 128), pipeline=None, margin: tuple[float, float] = DEFAULT_MARGIN,
-                    pose: ScenePreset = CROP_POSE, text: str | None = None, free_text: float = 0.0) -> PlateCrop:
+                    pose: ScenePreset = CROP_POSE, text: str | None = None, free_text: float = 0.0,
+                    loose: float = 0.0) -> PlateCrop:
     """A plate crop with a random (or given) text.
 
     Args:
@@ -73,8 +81,11 @@ def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
                             rng.uniform(*pose.roll_deg))
     low, high = corners.min(axis=0), corners.max(axis=0)
     span = high - low
-    before = span * rng.uniform(*margin, size=2)
-    after = span * rng.uniform(*margin, size=2)
+    if loose and rng.random() < loose:
+        before, after = _loose_margins(plate.char_boxes, (h, w), corners, rng)
+    else:
+        before = span * rng.uniform(*margin, size=2)
+        after = span * rng.uniform(*margin, size=2)
     canvas_w, canvas_h = (span + before + after).round().astype(int) + 1
     scale = np.array([out_w / canvas_w, out_h / canvas_h], np.float32)
     corners = ((corners - low + before) * scale).astype(np.float32)
@@ -83,6 +94,27 @@ def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
     if pipeline is not None:
         image = augment(image, pipeline, rng)
     return PlateCrop(image, plate.text, plate.format, plate.variant, corners)
+
+
+def _loose_margins(char_boxes: np.ndarray, plate_size: tuple[int, int], corners: np.ndarray,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(before, after) margins in pixels, (x, y) each, of a loose crop around the projected plate
+    `corners`: drawn per side from `LOOSE_MARGIN` of the plate's projected size, clipped to
+    `LOOSE_MAX` and never closer to the projected characters than `CHARACTER_CLEARANCE`."""
+    h, w = plate_size
+    homography = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners)
+    x, y, bw, bh = (char_boxes[:, i] for i in range(4))
+    points = np.stack([np.stack([x, y], 1), np.stack([x + bw, y], 1), np.stack([x + bw, y + bh], 1),
+                       np.stack([x, y + bh], 1)]).reshape(-1, 1, 2).astype(np.float32)
+    ink = cv2.perspectiveTransform(points, homography).reshape(-1, 2)
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    span = high - low
+    floor_before = -np.maximum((ink.min(axis=0) - low) / span - CHARACTER_CLEARANCE, 0.0)
+    floor_after = -np.maximum((high - ink.max(axis=0)) / span - CHARACTER_CLEARANCE, 0.0)
+    draw = rng.normal(*LOOSE_MARGIN, size=4).reshape(2, 2)
+    before = np.clip(draw[0], floor_before, LOOSE_MAX) * span
+    after = np.clip(draw[1], floor_after, LOOSE_MAX) * span
+    return before.astype(np.float32), after.astype(np.float32)
 
 
 def _resize_plate(image: np.ndarray, scale: np.ndarray) -> np.ndarray:

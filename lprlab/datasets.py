@@ -60,6 +60,8 @@ class DatasetSpec:
         backgrounds: Folder of background photos, or None for procedural backgrounds.
         free_text: For ``plate``: probability of a free text (any letter or digit at each position
             of a real layout; see `lprlab.render.random_plate`).
+        loose_crops: For ``plate``: probability of a loose crop, margins as the detector cuts real
+            plates (see `lprlab.crops.make_plate_crop`).
     """
 
     kind: str
@@ -71,12 +73,16 @@ class DatasetSpec:
     augment: str = "none"
     backgrounds: str | None = None
     free_text: float = 0.0
+    loose_crops: float = 0.0
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown dataset kind {self.kind!r}; known: {', '.join(KINDS)}")
         if self.count < 1:
             raise ValueError(f"count must be >= 1, got {self.count}")
+        for name in ("free_text", "loose_crops"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be a probability in [0, 1], got {getattr(self, name)}")
         resolve_formats(list(self.formats))
         get_preset(self.preset)
         make_pipeline(self.augment)
@@ -111,7 +117,8 @@ def make_sample(spec: DatasetSpec, index: int) -> tuple[np.ndarray, list[dict]]:
     rng = np.random.default_rng([spec.seed, index])
     base = {"seed": spec.seed, "index": index}
     if spec.kind == "plate":
-        crop = make_plate_crop(formats, rng, spec.image_size, pipeline=pipeline, free_text=spec.free_text)
+        crop = make_plate_crop(formats, rng, spec.image_size, pipeline=pipeline, free_text=spec.free_text,
+                               loose=spec.loose_crops)
         return crop.image, [{"text": crop.text, "format": crop.format, "variant": crop.variant,
                              **_corner_fields(crop.corners), **base}]
     if spec.kind == "window":

@@ -68,7 +68,7 @@ def make_synthetic_set(config: RecognizerConfig, count: int, seed: int, folder: 
                        augment: str = "full", workers: int | None = None) -> tuple[np.ndarray, list[str]]:
     """Generates (or completes) a synthetic crop set for `config` in `folder` and loads it."""
     spec = DatasetSpec("plate", tuple(config.formats), count, seed, tuple(config.image_size), augment=augment,
-                       free_text=config.free_text)
+                       free_text=config.free_text, loose_crops=config.loose_crops)
     generate_dataset(folder, spec, workers=workers or os.cpu_count() or 1)
     return load_plate_folder(folder, config)
 
@@ -134,6 +134,7 @@ def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathL
 
     tag = f"{'-'.join(config.formats)}-{config.image_size[0]}x{config.image_size[1]}"
     tag += f"-free{config.free_text:g}" if config.free_text else ""
+    tag += f"-loose{config.loose_crops:g}" if config.loose_crops else ""
     tag += f"-v{__version__}"  # a new generator release makes new crops instead of refusing the old folder
     data_dir = pathlib.Path(data_dir)
     train = make_synthetic_set(config, count, config.seed, data_dir / f"recognizer-{tag}-{count}-s{config.seed}")

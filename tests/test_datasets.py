@@ -103,3 +103,9 @@ def test_read_labels_errors(tmp_path):
     (tmp_path / "labels.csv").write_text("name,plate\n")
     with pytest.raises(ValueError, match="lacks the column"):
         read_labels(tmp_path)
+
+
+@pytest.mark.parametrize("field", ["free_text", "loose_crops"])
+def test_shares_outside_zero_to_one_are_refused(field):
+    with pytest.raises(ValueError, match=f"{field} must be a probability"):
+        DatasetSpec("plate", ("eu",), 10, 0, **{field: 1.5})

@@ -1,9 +1,11 @@
+import cv2
 import numpy as np
 import pytest
 
 from lprlab.backgrounds import PhotoBackgrounds
-from lprlab.crops import make_plate_crop
+from lprlab.crops import LOOSE_MAX, _loose_margins, make_plate_crop
 from lprlab.formats import resolve_formats
+from lprlab.render import random_plate
 from lprlab.scene import PRESETS, is_present, make_scene, make_window, project_plate
 
 FORMATS = resolve_formats("all")
@@ -66,6 +68,31 @@ def test_plate_crop_contract_and_determinism():
     assert np.array_equal(a.image, b.image) and a.text == b.text
     with pytest.raises(ValueError, match="image_size"):
         make_plate_crop(FORMATS, np.random.default_rng(8), (4, 160))
+
+
+def test_loose_crops_keep_every_character_and_vary_the_margins():
+    render = resolve_formats(["eu", "us", "br_mercosur", "ar_old"])
+    plain = make_plate_crop(render, np.random.default_rng(8), (32, 128))
+    assert np.array_equal(plain.image, make_plate_crop(render, np.random.default_rng(8), (32, 128), loose=0.0).image)
+    a = make_plate_crop(render, np.random.default_rng(9), (32, 128), loose=1.0)
+    assert np.array_equal(a.image, make_plate_crop(render, np.random.default_rng(9), (32, 128), loose=1.0).image)
+    cuts, wide = 0, 0
+    for i in range(60):
+        rng = np.random.default_rng([4, i])
+        plate = random_plate(render[i % len(render)], rng, 64)
+        h, w = plate.image.shape[:2]
+        corners = project_plate((h, w), rng.uniform(-20, 20), rng.uniform(-12, 12), rng.uniform(-4, 4))
+        before, after = _loose_margins(plate.char_boxes, (h, w), corners, rng)
+        low, high = corners.min(axis=0), corners.max(axis=0)
+        homography = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners)
+        x, y, bw, bh = plate.char_boxes.T
+        ink = cv2.perspectiveTransform(np.float32([np.c_[x, y], np.c_[x + bw, y + bh], np.c_[x + bw, y],
+                                                   np.c_[x, y + bh]]).reshape(-1, 1, 2), homography).reshape(-1, 2)
+        assert np.all(ink >= low - before - 1e-3) and np.all(ink <= high + after + 1e-3)  # no character is cut
+        assert np.all(before <= LOOSE_MAX * (high - low) + 1e-3) and np.all(after <= LOOSE_MAX * (high - low) + 1e-3)
+        cuts += int(np.any(before < 0) or np.any(after < 0))
+        wide += int(np.any(before > 0.2 * (high - low)) or np.any(after > 0.2 * (high - low)))
+    assert cuts > 10 and wide > 10  # both tight crops into the border and wide ones with surroundings
 
 
 def test_unreadable_background_folders_give_clear_errors(tmp_path):

@@ -53,6 +53,8 @@ class RecognizerConfig:
         formats: Plate formats the model is trained on.
         seed: Training seed.
         free_text: Share of training plates with free texts (see `lprlab.render.random_plate`).
+        loose_crops: Share of training crops cut loosely, as the detector cuts real plates (see
+            `lprlab.crops.make_plate_crop`).
     """
 
     image_size: tuple[int, int] = (32, 128)
@@ -69,6 +71,7 @@ class RecognizerConfig:
     formats: tuple[str, ...] = ("ar_mercosur", "ar_old", "br_mercosur", "br_old", "eu", "us")
     seed: int = 0
     free_text: float = 0.0
+    loose_crops: float = 0.0
 
     def __post_init__(self):
         if len(set(self.alphabet)) != len(self.alphabet):
