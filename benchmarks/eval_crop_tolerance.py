@@ -7,7 +7,8 @@ On the real end-to-end photos of openalpr-dev, per region:
 2. each recogniser's top-1 (the reader's post-processing: region patterns, colours and priors) on
    crops cut, with the reader's middle margin, around (a) the true boxes, (b) the detector's boxes
    of the plates it finds and (c) the true boxes moved by `--draws` offsets per plate drawn from the
-   other plates' detector offsets of the same region (a larger sample of the same kind of error).
+   other plates' detector offsets of the same region (a larger sample of the same kind of error);
+3. each recogniser's top-1 on the true boxes cut at each margin of `lprlab.evaluation.MARGIN_SWEEP`.
 
 The gap between (a) and (c) is what box error costs a recogniser; a recogniser trained on loose
 crops (`lprlab train recognizer --loose-crops`) should shrink it.
@@ -90,3 +91,9 @@ print("\n| recogniser | region | crops around | n | top-1 |\n|---|---|---|---:|-
 for name, entries in rows.items():
     for region, kind, count, accuracy in entries:
         print(f"| {name} | {region} | {kind} | {count} | {100 * accuracy:.1f}% |")
+
+print("\n| recogniser | region | " + " | ".join(f"margin {m:+.2f}" for m in evaluation.MARGIN_SWEEP) + " |")
+print("|---|---|" + "---:|" * len(evaluation.MARGIN_SWEEP))
+for name, recognizer in recognizers.items():
+    for region, values in evaluation.margin_sweep(recognizer).items():
+        print(f"| {name} | {region} | " + " | ".join(f"{100 * v:.1f}%" for v in values) + " |")

@@ -48,6 +48,33 @@ def real_test_sets(root=None) -> list[EvalSet]:
     return sets
 
 
+MARGIN_SWEEP = (-0.04, 0.0, 0.04, 0.08, 0.12, 0.2, 0.3)  # crop margins, shares of the true box's size
+
+
+def margin_sweep(recognizer, margins=MARGIN_SWEEP, root=None, regions=("br", "eu", "us"),
+                 patterns: bool = True) -> dict[str, list[float]]:
+    """Top-1 plate accuracy on the real end-to-end plates cut around their true boxes at each crop
+    margin (a share of the box's width and height per side; negative cuts into the box), per
+    region: how much a recogniser depends on how tightly a plate is cut (the detector's boxes are
+    off by -0.3 to +0.2 of the plate's size, see ``benchmarks/eval_crop_tolerance.py``).
+
+    Returns:
+        {region: [top-1 share per margin]}. Raises FileNotFoundError when the data is absent and
+        ValueError for a margin of -0.5 or less (nothing left to read).
+    """
+    if any(m <= -0.5 for m in margins):
+        raise ValueError(f"margins must be > -0.5 (a share of the box per side), got {tuple(margins)}")
+    sweep = {}
+    for region in regions:
+        sweep[region] = []
+        for margin in margins:
+            plates = load_openalpr_endtoend(root, region, margin)
+            eval_set = EvalSet(f"endtoend/{region}", [p.image for p in plates], [p.text for p in plates],
+                               [region] * len(plates), region)
+            sweep[region].append(evaluate(recognizer, eval_set, patterns)[0][region]["plate"])
+    return sweep
+
+
 def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int = 5,
              colours: bool = True, priors: bool = True) -> tuple[dict, list]:
     """Reads `eval_set`; returns (per-group accuracy table, readings).

@@ -258,6 +258,27 @@ def plot_lr_study(rows, title: str = "Top-1 plate accuracy against LR plate heig
     return fig
 
 
+def plot_margin_sweep(sweeps: dict, margins) -> plt.Figure:
+    """Top-1 plate accuracy (%) against the crop margin (share of the true box per side), one line
+    per recogniser and region: `sweeps` is {recogniser name: `lprlab.evaluation.margin_sweep` result}."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    styles = ("o-", "s--", "^:", "d-.")
+    colours = {"br": "tab:green", "eu": "tab:blue", "us": "tab:red"}
+    for k, (name, sweep) in enumerate(sweeps.items()):
+        for region, values in sweep.items():
+            ax.plot(margins, [100 * v for v in values], styles[k % len(styles)], color=colours.get(region),
+                    label=f"{name}: {region}")
+    ax.axvline(0.0, color="k", lw=0.5, alpha=0.4)
+    ax.set_xlabel("crop margin per side (share of the true box; negative cuts into it)")
+    ax.set_ylabel("top-1 plate accuracy (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title("Real plates cut around their true boxes at each margin")
+    ax.legend(fontsize=7, loc="lower center", ncol=2)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
 def plot_sr_gallery(columns_images: dict, readings: dict | None = None, truths=None, size: float = 1.0) -> plt.Figure:
     """A row per plate and a column per stage (e.g. LR | bicubic | SR | HR); each image titled with
     its reading (green when it matches the truth, red otherwise).

@@ -83,7 +83,7 @@ def load_openalpr_photos(root=None, region: str = "us") -> list[RealPhoto]:
 
 def load_openalpr_endtoend(root=None, region: str = "us", margin: float = 0.05) -> list[RealPlate]:
     """Crops cut around the ground-truth boxes of ``endtoend/<region>/`` (see `load_openalpr_photos`),
-    widened by `margin` of the box size on each side."""
+    widened by `margin` of the box size on each side (a negative margin cuts into the box)."""
     plates = []
     for photo in load_openalpr_photos(root, region):
         for (x, y, w, h), text in zip(photo.boxes.astype(int), photo.texts):

@@ -55,3 +55,25 @@ def test_the_shipped_truth_completions_fit_the_real_photos():
 def test_missing_real_folder_says_how_to_get_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="git clone"):
         openalpr_root(tmp_path / "nope")
+
+
+def test_margin_sweep_cuts_each_margin_around_the_true_box(tmp_path):
+    import types
+
+    import cv2
+
+    from lprlab.evaluation import margin_sweep
+
+    folder = tmp_path / "endtoend" / "eu"
+    folder.mkdir(parents=True)
+    cv2.imwrite(str(folder / "car.jpg"), np.full((200, 300, 3), 128, np.uint8))
+    (folder / "car.txt").write_text("car.jpg 100 80 100 20 AB123\n")
+
+    class WidthReader:  # reads the plate only when the crop holds the whole 100 px box
+        def read(self, images):
+            return [types.SimpleNamespace(text="AB123" if image.shape[1] >= 100 else "B123") for image in images]
+
+    sweep = margin_sweep(WidthReader(), (-0.1, 0.0, 0.2), root=tmp_path, regions=("eu",), patterns=False)
+    assert sweep == {"eu": [0.0, 1.0, 1.0]}
+    with pytest.raises(ValueError, match="margins must be > -0.5"):
+        margin_sweep(WidthReader(), (-0.5,), root=tmp_path, regions=("eu",))
