@@ -18,6 +18,7 @@ token       meaning
 ``o``       the German registration stickers (two stacked seals)
 ``c``       the Croatian coat of arms (red and white chequered shield)
 ``s``       the Slovak coat of arms (white double cross on red, blue hills)
+``a``       an Austrian state's arms (a small shield in the state's colours)
 ``e``       an emblem between groups, as on many US plates (fruit, flag, heart, star, outline)
 ``p``       a picture as tall as the characters between groups (Wyoming's horse, South Carolina's
             palmetto, Mississippi's lighthouse): a dark pictogram a reader must not read
@@ -39,7 +40,7 @@ import numpy as np
 
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-SEPARATORS = " -·ocsep"
+SEPARATORS = " -·ocseap"
 # Plate forms of letters that no shipped font draws, built by `lprlab.render` from a font's own
 # glyphs, for use as `PlateVariant.glyph_aliases` targets: the US dies' I with slab serifs and
 # their narrow W whose middle vertex stops short of the top.

@@ -100,7 +100,8 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
 
 # --- Europe ----------------------------------------------------------------------------------
 def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, letters: str = LETTERS,
-        right_band: tuple[str, ...] = (), words: tuple[str, ...] = (), max_chars: int = 0) -> PlateVariant:
+        right_band: tuple[str, ...] = (), words: tuple[str, ...] = (), max_chars: int = 0,
+        edge_bands: tuple[int, int, int] | None = None) -> PlateVariant:
     decorations = [Band("left", 0.085, EU_BLUE), EUStars((0.0, 0.07, 0.085, 0.55)),
                    Caption((0.012, 0.58, 0.073, 0.92), (code,), colour=(255, 255, 255), font=DIN)]
     right = 0.97
@@ -108,6 +109,8 @@ def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, lette
         decorations += [Band("right", 0.085, EU_BLUE),
                         Caption((0.925, 0.55, 0.985, 0.9), right_band, colour=(255, 255, 255), font=DIN)]
         right = 0.9
+    if edge_bands:  # Austria: red bands along the top and bottom edges
+        decorations += [Band("top", 0.07, edge_bands), Band("bottom", 0.07, edge_bands)]
     decorations.append(Border(width=0.03, inset=0.0))
     return PlateVariant(
         name=name, size_mm=(520, 110), patterns=patterns,
@@ -127,7 +130,11 @@ SK_DISTRICTS = ("BA", "BB", "BJ", "BN", "BR", "BS", "BY", "CA", "DK", "DS", "DT"
                 "SI", "SK", "SL", "SN", "SO", "SP", "SV", "TN", "TO", "TR", "TS", "TT", "TV", "VK", "VT", "ZA", "ZC",
                 "ZH", "ZM", "ZV")
 
-EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL, HR, IT, FR, ES, SK, CZ, PL", (
+# Austrian district codes (one or two letters) before the state's arms.
+AT_DISTRICTS = ("W", "G", "L", "S", "K", "I", "B", "P", "E", "GU", "LL", "LA", "KU", "SZ", "BN", "MD", "WU", "VB", "FK",
+                "BZ", "DO", "KB", "LI", "SP", "VL", "WL", "ZE", "HL", "MU", "NK", "AM", "BR", "GD", "JU", "KS")
+
+EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL, HR, IT, FR, ES, SK, CZ, PL, AT", (
     _eu("de", "D", ("L{1,3}oL{1,2} D{1,4}",), letters=_letters_without("Q"), max_chars=8),
     _eu("nl", "NL", ("DD-LLL-D", "D-LLL-DD", "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "DD-LL-LL", "LL-DD-LL"),
         background=(250, 205, 30), letters="BDFGHJKLNPRSTVXZ"),
@@ -139,6 +146,8 @@ EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL
     _eu("sk", "SK", ("W-DDDLL", "WsDDDLL"), letters=_letters_without("Q"), words=SK_DISTRICTS),
     _eu("cz", "CZ", ("NLA DDDD", "NLA·DDDD"), letters=_letters_without("GOQW")),
     _eu("pl", "PL", ("LL DDDDD", "LLL DDDD", "LL DDDLL", "LLL DLDD"), letters=_letters_without("BDIOZ")),
+    _eu("at", "A", ("WaD{2,5} LL", "WaD{3,5} L", "WaLD{2,4}", "WaLL D{2,3}"), words=AT_DISTRICTS, max_chars=8,
+        edge_bands=(210, 30, 40)),
 ))
 
 

@@ -22,7 +22,7 @@ from lprlab.formats import (
 
 REFERENCE_SIZE_PX = 128
 GLYPH_GAP = 0.12  # space between characters, fraction of character height
-SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "e": 0.85, "p": 1.3}  # fraction of char height
+SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "a": 0.6, "e": 0.85, "p": 1.3}  # fraction of char height
 MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
 CANONICAL_LAYOUT_FORMATS = ("jp", "kr", "cn")  # formats always set in their canonical layout
@@ -273,6 +273,8 @@ def _draw_separator(canvas, kind, x, y, w, h, colour, rng) -> None:
         cv2.circle(canvas, (round(cx), round(cy + 0.24 * h)), radius, (205.0, 205.0, 200.0), -1, cv2.LINE_AA)
     elif kind == "s":
         _slovak_shield(canvas, cx, cy, 0.5 * h)
+    elif kind == "a":
+        _austrian_arms(canvas, cx, cy, 0.55 * h, rng)
     elif kind == "e":
         _emblem(canvas, cx, cy, min(w, h) * rng.uniform(0.55, 0.95), rng)
     elif kind == "p":
@@ -332,6 +334,41 @@ def _picture(canvas, cx: float, cy: float, w: float, h: float, text_colour, rng:
     width = min(ink_w * height / ink_h, 1.2 * w)
     hi, wi = max(1, round(height)), max(1, round(width))
     _blend(canvas, _glyph(PICTURE_FONT, symbol, hi, wi), round(cx - wi / 2), round(cy - hi / 2), colour)
+
+
+# Austrian state arms, simplified to a shield's field and its figure: (field, figure) RGB.
+AUSTRIAN_ARMS = (((210, 30, 40), (250, 250, 250)), ((250, 250, 250), (210, 30, 40)), ((240, 200, 40), (20, 20, 20)),
+                 ((30, 60, 160), (240, 200, 40)), ((30, 120, 60), (250, 250, 250)), ((20, 20, 20), (240, 200, 40)))
+
+
+def _austrian_arms(canvas, cx: float, cy: float, size: float, rng: np.random.Generator) -> None:
+    """An Austrian state's arms `size` px high centred on (cx, cy), simplified: a shield in one of
+    `AUSTRIAN_ARMS`' fields with a bar, a stripe pattern or an eagle-like figure, outlined in
+    black (Vienna's white cross on red, Tyrol's red eagle on white, ...)."""
+    field, figure = (tuple(float(c) for c in colour) for colour in AUSTRIAN_ARMS[rng.integers(len(AUSTRIAN_ARMS))])
+    half = size * 0.4
+    shield = np.array([(cx - half, cy - size / 2), (cx + half, cy - size / 2), (cx + half, cy + size * 0.1),
+                       (cx, cy + size / 2), (cx - half, cy + size * 0.1)], np.int32)
+    cv2.fillPoly(canvas, [shield], field, cv2.LINE_AA)
+    kind = rng.integers(3)
+    if kind == 0:  # a cross or a bar
+        bar = max(1, round(size * 0.14))
+        cv2.line(canvas, (round(cx - half * 0.8), round(cy - size * 0.08)), (round(cx + half * 0.8), round(cy - size * 0.08)),
+                 figure, bar)
+        if rng.random() < 0.5:
+            cv2.line(canvas, (round(cx), round(cy - size * 0.42)), (round(cx), round(cy + size * 0.35)), figure, bar)
+    elif kind == 1:  # stripes
+        for k in range(3):
+            top = cy - size / 2 + (2 * k + 1) * size * 0.13
+            cv2.rectangle(canvas, (round(cx - half), round(top)), (round(cx + half), round(top + size * 0.1)), figure, -1)
+    else:  # an eagle-like figure: body and spread wings
+        cv2.ellipse(canvas, (round(cx), round(cy)), (max(1, round(half * 0.25)), max(1, round(size * 0.28))), 0, 0, 360,
+                    figure, -1, cv2.LINE_AA)
+        for side in (-1, 1):
+            wing = np.array([(cx, cy - size * 0.1), (cx + side * half * 0.85, cy - size * 0.35),
+                             (cx + side * half * 0.75, cy + size * 0.05)], np.int32)
+            cv2.fillPoly(canvas, [wing], figure, cv2.LINE_AA)
+    cv2.polylines(canvas, [shield], True, (20.0, 20.0, 20.0), max(1, round(size * 0.04)), cv2.LINE_AA)
 
 
 def _slovak_shield(canvas, cx: float, cy: float, size: float) -> None:

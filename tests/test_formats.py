@@ -36,7 +36,7 @@ def test_us_lengths_cover_four_to_eight_characters():
 
 def test_variants_of_eu_include_the_national_ones():
     names = {v.name for v in get_format("eu").variants}
-    assert {"de", "nl", "hr", "it", "fr"} <= names
+    assert {"de", "nl", "hr", "it", "fr", "at"} <= names
 
 
 @pytest.mark.parametrize("name", sorted(REAL_EXAMPLES))

@@ -154,6 +154,24 @@ def test_picture_separator_puts_ink_between_groups_that_is_not_text():
         assert (np.abs(region - background).max(axis=2) > 60).mean() > 0.05  # the picture's ink
 
 
+def test_austrian_arms_sit_between_district_and_serial_and_are_not_text():
+    from lprlab.formats import match_text
+    from lprlab.render import _pattern_groups, _render
+
+    fmt = get_format("eu")
+    assert [v.name for v, _ in match_text(fmt, "I7859AM")] == ["at"]
+    variant = fmt.variant("at")
+    for seed in range(4):
+        plate = _render("I7859AM", fmt, variant, "WaD{2,5} LL", _pattern_groups(variant, "WaD{2,5} LL", "I7859AM"),
+                        np.random.default_rng(seed), 96)
+        x, y, w, h = plate.char_boxes.T
+        assert plate.text == "I7859AM" and len(plate.char_boxes) == 7
+        gap = (round(x[0] + w[0]) + 1, round(x[1]) - 1)  # between the district I and the serial
+        assert gap[1] - gap[0] > 0.4 * h[0]
+        region = plate.image[round(y[1]):round(y[1] + h[1]), gap[0]:gap[1]].astype(int)
+        assert (np.abs(region - np.array([255, 255, 255])).max(axis=2) > 60).mean() > 0.1  # the arms' colours
+
+
 def test_glyph_aliases_draw_the_letter_o_as_the_digit_0_on_some_plates():
     import dataclasses
 
