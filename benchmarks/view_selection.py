@@ -1,0 +1,71 @@
+"""How the end-to-end reader's choice among its views of a box costs or gains plates, per recogniser.
+
+`lprlab.ALPR` reads each detected box at five views (margins 0.04, 0.08, 0.12; heights 0.85 and 1.2
+at the middle margin) and keeps the reading that fits a region pattern with the highest probability.
+For every true plate of the real end-to-end photos that the detector finds (IoU >= 0.4, boxes down
+to the verifier's rescue floor 0.05, before the reader's confidence floors), this counts the plates
+read right by each view alone, by any view (the ceiling of any choice), and by each rule of choice:
+``max`` (the reader's: the fitting reading of highest probability), ``sum`` (the text whose
+probabilities summed over the views is highest), ``majority`` (the most frequent text).
+
+    .venv/bin/python benchmarks/view_selection.py [--recognizer W [W ...]]
+"""
+import argparse
+import collections
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+from lprlab import evaluation, metrics  # noqa: E402
+from lprlab.detection import load_detector  # noqa: E402
+from lprlab.pipeline import _scale_height, crop_box  # noqa: E402
+from lprlab.postprocess import (  # noqa: E402
+    REGION_CHARACTER_WEIGHTS, colour_preferred_formats, postprocess, region_formats, reweight)
+from lprlab.recognition import load_recognizer  # noqa: E402
+
+VIEWS = ((1.0, 0.04), (1.0, 0.08), (1.0, 0.12), (0.85, 0.08), (1.2, 0.08))  # (height factor, margin): ALPR's
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--recognizer", nargs="+", default=["weights/recognizer_latin"])
+parser.add_argument("--detector", default="weights/detector")
+parser.add_argument("--verifier", default="weights/verifier")
+args = parser.parse_args()
+detector = load_detector(args.detector, verify=args.verifier)
+recognizers = {name: load_recognizer(name) for name in args.recognizer}
+columns = ["plates", "any view", *(f"view h{f:g} m{m:g}" for f, m in VIEWS), "max (ALPR)", "sum", "majority"]
+print("| recogniser | region | " + " | ".join(columns) + " |\n|---|---|" + "---:|" * len(columns))
+for photo_set in evaluation.real_photo_sets():
+    counts = {name: collections.Counter() for name in recognizers}
+    for image, boxes, texts in zip(photo_set.images, photo_set.boxes, photo_set.texts):
+        found = detector.detect(image, verify_threshold=0.05)
+        if not found:
+            continue
+        iou = metrics.iou_matrix(np.asarray(boxes, np.float32).reshape(-1, 4), np.array([d.box for d in found]))
+        for i, truth in enumerate(texts):
+            j = int(iou[i].argmax())
+            if iou[i, j] < 0.4:
+                continue
+            crops = [crop_box(image, _scale_height(found[j].box, f), m) for f, m in VIEWS]
+            for name, recognizer in recognizers.items():
+                formats = region_formats(photo_set.name, tuple(recognizer.config.formats))
+                weights = REGION_CHARACTER_WEIGHTS.get(photo_set.name, {})
+                candidates = []
+                for crop, reading in zip(crops, recognizer.read(crops, top_n=5)):
+                    text, probability, fmt = postprocess(reweight(reading.alternatives, weights), formats,
+                                                         colour_preferred_formats(crop, formats))
+                    candidates.append((fmt is not None, probability, text))
+                summed = collections.defaultdict(float)
+                for _, probability, text in candidates:
+                    summed[text] += probability
+                tally = counts[name]
+                tally["plates"] += 1
+                tally["any view"] += any(c[2] == truth for c in candidates)
+                for (f, m), candidate in zip(VIEWS, candidates):
+                    tally[f"view h{f:g} m{m:g}"] += candidate[2] == truth
+                tally["max (ALPR)"] += max(candidates, key=lambda c: (c[0], c[1]))[2] == truth
+                tally["sum"] += max(summed, key=summed.get) == truth
+                tally["majority"] += collections.Counter(c[2] for c in candidates).most_common(1)[0][0] == truth
+    for name, tally in counts.items():
+        print(f"| {name} | {photo_set.name} | " + " | ".join(str(tally[c]) for c in columns) + " |", flush=True)
