@@ -1,7 +1,8 @@
 """Rebuilds fonts/ from Debian's font packages; run after `apt-get install` of the packages below.
 
     apt-get install fonts-opendin fonts-dejavu-core fonts-bebas-neue fonts-roboto-unhinted \
-        fonts-ipafont-gothic fonts-nanum fonts-wqy-zenhei fonts-liberation fonts-roadgeek
+        fonts-ipafont-gothic fonts-nanum fonts-wqy-zenhei fonts-liberation fonts-roadgeek \
+        fonts-play
     .venv/bin/python fonts/make_fonts.py
 
 CJK fonts are subset with fontTools to the glyphs the plate catalogue uses, so the repository
@@ -33,6 +34,8 @@ LATIN = {  # file in fonts/ -> (system path, Debian package)
     "RG2014B.ttf": ("truetype/roadgeek/RG2014B.ttf", "fonts-roadgeek"),
     "RG2014C.ttf": ("truetype/roadgeek/RG2014C.ttf", "fonts-roadgeek"),
     "RG2014D.ttf": ("truetype/roadgeek/RG2014D.ttf", "fonts-roadgeek"),
+    "Play-Bold.ttf": ("truetype/play/Play-Bold.ttf", "fonts-play"),
+    "Play-Regular.ttf": ("truetype/play/Play-Regular.ttf", "fonts-play"),
 }
 COMMON = DIGITS + LETTERS + "-・· "
 CJK = {  # file in fonts/ -> (system path, font number in collection, package, characters kept)

@@ -25,6 +25,10 @@ NARROW = "LiberationSansNarrow-Bold.ttf"  # tall and narrow, like Brazil's grey-
 # FHWA Highway Gothic series B, C and D (Roadgeek 2014): the road-sign letters most US plate dies
 # derive from (plain-bar 1, stadium O equal to 0, near-vertical 7) and close to Brazil's grey plates.
 HIGHWAY_B, HIGHWAY_C, HIGHWAY_D = "RG2014B.ttf", "RG2014C.ttf", "RG2014D.ttf"
+# Play (Jonas Hecksher; Debian fonts-play, Apache 2.0): O, 0 and D drawn as rounded rectangles. Brazil's grey plates and many
+# US dies draw their O so, and recogniser 0.8, which never saw one, read it as D or Q (the Bahia
+# series OKL, OUZ, OZG: 13 of the 19 BR misreads; generator 0.11.0).
+PLAY_BOLD, PLAY = "Play-Bold.ttf", "Play-Regular.ttf"
 JP_FONT = "ipag-plates.ttf"
 KR_FONT = "NanumGothicBold-plates.ttf"
 CN_FONT = "wqy-zenhei-plates.ttf"
@@ -71,7 +75,7 @@ AR_OLD = PlateFormat("ar_old", "Argentina (1995-2016): ABC 123, white on black",
         name="ar_1995", size_mm=(294, 129), patterns=("LLL DDD",),
         rows=(Row(top=0.3, bottom=0.86, left=0.06, right=0.94),),
         schemes=(ColourScheme((22, 22, 24), (240, 240, 240), (200, 200, 200)),),
-        fonts=(ROBOTO, DEJAVU, DIN, ROBOTO_MEDIUM),
+        fonts=(ROBOTO, DEJAVU, DIN, ROBOTO_MEDIUM, PLAY_BOLD),
         decorations=(Border(width=0.02, inset=0.03),
                      Caption((0.3, 0.07, 0.7, 0.2), ("ARGENTINA", "REPUBLICA ARGENTINA"), colour=(230, 230, 230)),
                      Bolts(((0.1, 0.13), (0.9, 0.13)), radius=0.035)),
@@ -89,7 +93,8 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
         rows=(Row(top=0.3, bottom=0.9, left=0.04, right=0.96),),
         schemes=(ColourScheme((188, 190, 192), BLACK, BLACK), ColourScheme((176, 178, 180), (25, 25, 25), (40, 40, 40)),
                  ColourScheme((190, 30, 35), (245, 245, 245), (245, 245, 245))),
-        fonts=(NARROW, NARROW, DEJAVU, ROBOTO, ROBOTO_MEDIUM, DIN, MONO, HIGHWAY_C, HIGHWAY_D),
+        fonts=(NARROW, NARROW, DEJAVU, ROBOTO, ROBOTO_MEDIUM, DIN, MONO, HIGHWAY_C, HIGHWAY_D, PLAY_BOLD,
+               PLAY_BOLD, PLAY),
         decorations=(Border(width=0.03, inset=0.015), Caption((0.12, 0.06, 0.88, 0.22), BR_CITIES),
                      Bolts(((0.05, 0.14), (0.95, 0.14)), radius=0.03)),
         # glyph_aliases="O0" (the letter O drawn as the digit 0's stadium) was tried in 0.9.0 and
@@ -159,7 +164,8 @@ US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radiu
 
 
 def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], background, text, caption_colour,
-        fonts=(ROBOTO, DEJAVU, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D),
+        fonts=(ROBOTO, DEJAVU, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D,
+               PLAY_BOLD),
         letters: str = LETTERS, extra=(),
         rows=None) -> PlateVariant:
     decorations = (*extra,
@@ -214,7 +220,8 @@ def _us_generic(name: str, scenery: Scenery | None, schemes, side: str = "") -> 
         name=name, size_mm=(305, 152), patterns=(VANITY, "NLLLDDD", "DDDLLL", "LLLDDD", "AAA·AAA", "DLLDDD", "LLLeDDD", "DDDeLLL",
                                         "LLeDDDD", "DDDeDDD", "LLLpDDD", "DDDpLLL", "DpDDLL"),
         rows=(Row(top=0.25, bottom=0.78, left=left, right=right),), schemes=schemes,
-        fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D),
+        fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D,
+               PLAY_BOLD),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
                      Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015),
                      *marks),
