@@ -6,7 +6,11 @@ For every true plate of the real end-to-end photos that the detector finds (IoU 
 to the verifier's rescue floor 0.05, before the reader's confidence floors), this counts the plates
 read right by each view alone, by any view (the ceiling of any choice), and by each rule of choice:
 ``max`` (the reader's: the fitting reading of highest probability), ``sum`` (the text whose
-probabilities summed over the views is highest), ``majority`` (the most frequent text).
+probabilities summed over the views is highest), ``majority`` (the most frequent text), ``mean``
+(the views' slot probabilities averaged, then decoded and post-processed once: test-time
+augmentation at the level of characters), ``geo`` (the same with the geometric mean), ``mean4``
+(``mean`` without the 1.2-height view), and ``max+mean`` (``max`` over the five views and the
+averaged reading).
 
     .venv/bin/python benchmarks/view_selection.py [--recognizer W [W ...]]
 """
@@ -20,6 +24,8 @@ import numpy as np  # noqa: E402
 
 from lprlab import evaluation, metrics  # noqa: E402
 from lprlab.detection import load_detector  # noqa: E402
+from lprlab.images import resize_batch  # noqa: E402
+from lprlab.models.recognizer import decode  # noqa: E402
 from lprlab.pipeline import _scale_height, crop_box  # noqa: E402
 from lprlab.postprocess import (  # noqa: E402
     REGION_CHARACTER_WEIGHTS, colour_preferred_formats, postprocess, region_formats, reweight)
@@ -34,7 +40,8 @@ parser.add_argument("--verifier", default="weights/verifier")
 args = parser.parse_args()
 detector = load_detector(args.detector, verify=args.verifier)
 recognizers = {name: load_recognizer(name) for name in args.recognizer}
-columns = ["plates", "any view", *(f"view h{f:g} m{m:g}" for f, m in VIEWS), "max (ALPR)", "sum", "majority"]
+columns = ["plates", "any view", *(f"view h{f:g} m{m:g}" for f, m in VIEWS), "max (ALPR)", "sum", "majority", "mean", "geo",
+           "mean4", "max+mean"]
 print("| recogniser | region | " + " | ".join(columns) + " |\n|---|---|" + "---:|" * len(columns))
 for photo_set in evaluation.real_photo_sets():
     counts = {name: collections.Counter() for name in recognizers}
@@ -51,11 +58,22 @@ for photo_set in evaluation.real_photo_sets():
             for name, recognizer in recognizers.items():
                 formats = region_formats(photo_set.name, tuple(recognizer.config.formats))
                 weights = REGION_CHARACTER_WEIGHTS.get(photo_set.name, {})
-                candidates = []
-                for crop, reading in zip(crops, recognizer.read(crops, top_n=5)):
+
+                def fit(reading, crop=crops[1]):
                     text, probability, fmt = postprocess(reweight(reading.alternatives, weights), formats,
                                                          colour_preferred_formats(crop, formats))
-                    candidates.append((fmt is not None, probability, text))
+                    return fmt is not None, probability, text
+
+                slots = recognizer._forward(resize_batch(crops, recognizer.config.image_size))
+                slots = np.asarray(slots, np.float64)
+                candidates = [fit(r, c) for c, r in zip(crops, decode(slots, recognizer.config, 5))]
+                geo = np.exp(np.log(np.clip(slots, 1e-12, 1)).mean(axis=0))
+                fused = {"mean": fit(decode(slots.mean(axis=0)[None], recognizer.config, 5)[0]),
+                         "geo": fit(decode((geo / geo.sum(axis=1, keepdims=True))[None], recognizer.config, 5)[0]),
+                         "mean4": fit(decode(slots[:4].mean(axis=0)[None], recognizer.config, 5)[0])}
+                for rule, candidate in fused.items():
+                    counts[name][rule] += candidate[2] == truth
+                counts[name]["max+mean"] += max(candidates + [fused["mean"]], key=lambda c: (c[0], c[1]))[2] == truth
                 summed = collections.defaultdict(float)
                 for _, probability, text in candidates:
                     summed[text] += probability
