@@ -12,10 +12,15 @@ augmentation at the level of characters), ``geo`` (the same with the geometric m
 (``mean`` without the 1.2-height view), and ``max+mean`` (``max`` over the five views and the
 averaged reading).
 
-    .venv/bin/python benchmarks/view_selection.py [--recognizer W [W ...]]
+    .venv/bin/python benchmarks/view_selection.py [--recognizer W [W ...]] [--dump views.jsonl]
+
+With --dump, every plate's readings at ALPR's views and at `EXTRA_VIEWS` (fits a pattern,
+probability, text, raw top-5 alternatives) are written one JSON object per plate and recogniser,
+for studying other rules without running the detector again.
 """
 import argparse
 import collections
+import json
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -32,12 +37,15 @@ from lprlab.postprocess import (  # noqa: E402
 from lprlab.recognition import load_recognizer  # noqa: E402
 
 VIEWS = ((1.0, 0.04), (1.0, 0.08), (1.0, 0.12), (0.85, 0.08), (1.2, 0.08))  # (height factor, margin): ALPR's
+EXTRA_VIEWS = tuple((f, m) for f in (0.85, 1.0, 1.2) for m in (0.0, 0.04, 0.08, 0.12, 0.16) if (f, m) not in VIEWS)
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--recognizer", nargs="+", default=["weights/recognizer_latin"])
 parser.add_argument("--detector", default="weights/detector")
 parser.add_argument("--verifier", default="weights/verifier")
+parser.add_argument("--dump", help="write every plate's readings at every view here (JSON lines)")
 args = parser.parse_args()
+dump = open(args.dump, "w") if args.dump else None
 detector = load_detector(args.detector, verify=args.verifier)
 recognizers = {name: load_recognizer(name) for name in args.recognizer}
 columns = ["plates", "any view", *(f"view h{f:g} m{m:g}" for f, m in VIEWS), "max (ALPR)", "sum", "majority", "mean", "geo",
@@ -54,7 +62,9 @@ for photo_set in evaluation.real_photo_sets():
             j = int(iou[i].argmax())
             if iou[i, j] < 0.4:
                 continue
-            crops = [crop_box(image, _scale_height(found[j].box, f), m) for f, m in VIEWS]
+            all_views = VIEWS + (EXTRA_VIEWS if dump else ())
+            every_crop = [crop_box(image, _scale_height(found[j].box, f), m) for f, m in all_views]
+            crops = every_crop[:len(VIEWS)]
             for name, recognizer in recognizers.items():
                 formats = region_formats(photo_set.name, tuple(recognizer.config.formats))
                 weights = REGION_CHARACTER_WEIGHTS.get(photo_set.name, {})
@@ -64,9 +74,16 @@ for photo_set in evaluation.real_photo_sets():
                                                          colour_preferred_formats(crop, formats))
                     return fmt is not None, probability, text
 
-                slots = recognizer._forward(resize_batch(crops, recognizer.config.image_size))
-                slots = np.asarray(slots, np.float64)
-                candidates = [fit(r, c) for c, r in zip(crops, decode(slots, recognizer.config, 5))]
+                slots = recognizer._forward(resize_batch(every_crop, recognizer.config.image_size))
+                every_reading = decode(np.asarray(slots, np.float64), recognizer.config, 5)
+                every_candidate = [fit(r, c) for c, r in zip(every_crop, every_reading)]
+                if dump:
+                    dump.write(json.dumps({"recognizer": name, "region": photo_set.name, "truth": truth, "views": [
+                        {"height": f, "margin": m, "fits": bool(c[0]), "probability": float(c[1]), "text": c[2],
+                         "alternatives": [[t, float(p)] for t, p in r.alternatives]}
+                        for (f, m), c, r in zip(all_views, every_candidate, every_reading)]}) + "\n")
+                slots = np.asarray(slots, np.float64)[:len(VIEWS)]
+                candidates = every_candidate[:len(VIEWS)]
                 geo = np.exp(np.log(np.clip(slots, 1e-12, 1)).mean(axis=0))
                 fused = {"mean": fit(decode(slots.mean(axis=0)[None], recognizer.config, 5)[0]),
                          "geo": fit(decode((geo / geo.sum(axis=1, keepdims=True))[None], recognizer.config, 5)[0]),
