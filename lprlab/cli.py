@@ -97,7 +97,11 @@ def _train_detector(args) -> None:
     names = LATIN_FORMATS if args.formats == "latin" else args.formats
     formats = tuple(f.name for f in resolve_formats(names if isinstance(names, str) else ",".join(names)))
     backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
-    config = DetectorConfig(formats=formats, seed=args.seed)
+    try:
+        filters = tuple(int(f) for f in args.filters.split(","))
+    except ValueError:
+        raise ValueError(f"--filters must be comma-separated integers, got {args.filters!r}") from None
+    config = DetectorConfig(formats=formats, seed=args.seed, filters=filters, head_units=args.head_units)
     train_detector_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                              args.data_dir, backgrounds, verbose=2, hard_negatives=args.hard_negatives,
                              hard_epochs=args.hard_epochs, init=args.init)
@@ -414,7 +418,10 @@ def build_parser() -> argparse.ArgumentParser:
     det.add_argument("--hard-negatives", type=int, default=0,
                      help="then mine this many hard-negative tiles with the trained model and fine-tune on them")
     det.add_argument("--hard-epochs", type=int, default=3, help="fine-tuning epochs with the hard negatives")
-    det.add_argument("--init", help="start from these detector weights (continued training on new tiles)")
+    det.add_argument("--init", help="start from these detector weights (continued training on new tiles; "
+                     "their architecture is kept)")
+    det.add_argument("--filters", default="16,32,64", help="filters per convolution stage (stride 2 ** stages)")
+    det.add_argument("--head-units", type=int, default=96, help="width of the window's dense layer")
     det.set_defaults(run=_train_detector)
     ver = train.add_parser("verifier", help="train the detector's second stage on the boxes it proposes")
     ver.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

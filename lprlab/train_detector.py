@@ -192,7 +192,8 @@ def train_detector_synthetic(config: DetectorConfig, run_dir: str | os.PathLike,
         backgrounds: Folder of real background photos (for example ``../shared/backgrounds``), or
             None for procedural backgrounds only.
         init: Detector weights to start from (continued training on new tiles, at half the
-            learning rate) instead of a fresh network; their window must match `config`'s.
+            learning rate) instead of a fresh network; their window must match `config`'s, and
+            their filters and head width replace `config`'s.
     """
     tag = f"{config.tile[0]}x{config.tile[1]}" + ("-photos" if backgrounds else "")
     data_dir, run_dir = pathlib.Path(data_dir), pathlib.Path(run_dir)
@@ -206,7 +207,9 @@ def train_detector_synthetic(config: DetectorConfig, run_dir: str | os.PathLike,
             start = load_detector_weights(init)
             if tuple(start.config.window) != tuple(config.window):
                 raise ValueError(f"--init weights have window {start.config.window}, expected {config.window}")
-            config = dataclasses.replace(config, learning_rate=config.learning_rate / 2)
+            # the network is the init weights': their architecture, this run's data and seed
+            config = dataclasses.replace(config, filters=start.config.filters, head_units=start.config.head_units,
+                                         learning_rate=config.learning_rate / 2)
         history = train_detector(config, run_dir, train, validation, epochs, batch_size, verbose=verbose,
                                  initial_model=start.model if start is not None else None)
         if not hard_negatives:

@@ -64,7 +64,8 @@ def test_make_tile_puts_plates_in_tile_pixels(rng):
 tf = pytest.importorskip("tensorflow")
 from lprlab.models.detector import (  # noqa: E402
     Detector, DetectorConfig, build_detector, grid_to_boxes, load_detector_weights, non_max_suppression,
-    pyramid_scales, save_detector)
+    pack_levels, pyramid_scales, save_detector)
+from lprlab.tiles import resize_level  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +83,38 @@ def test_whole_image_output_equals_the_window_classifier(detector):
     for i, j in ((0, 0), (2, 3), (5, 9)):
         window = image[8 * i:8 * i + 32, 8 * j:8 * j + 64]
         np.testing.assert_allclose(detector.presence_grid(window)[0, 0], grid[i, j], atol=1e-4)
+
+
+def test_packed_pyramid_gives_the_windows_of_each_level_alone(detector):
+    import cv2
+
+    image = np.random.default_rng(1).integers(0, 256, (150, 260, 3), dtype=np.uint8)
+    boxes, scores, scales = detector.candidates(image, threshold=0.0, pad=0.5)
+    expected = []
+    for scale in pyramid_scales(image.shape[:2], (16, 32)):  # padded by half a window: down to half a window
+        level = resize_level(image, scale)
+        padded = cv2.copyMakeBorder(level, 16, 16, 32, 32, cv2.BORDER_REPLICATE)
+        grid = detector.presence_grid(padded)
+        assert grid.shape[:2] == detector.grid_size(padded.shape[:2])
+        level_boxes, level_scores = grid_to_boxes(grid, level.shape[:2], image.shape[:2], detector.config, 0.0)
+        level_boxes[:, 0] -= 32 * image.shape[1] / level.shape[1]
+        level_boxes[:, 1] -= 16 * image.shape[0] / level.shape[0]
+        expected.append((level_boxes, level_scores))
+    assert len(expected) >= 4 and len(set(scales.tolist())) == len(expected)  # the first alone, the rest packed
+    np.testing.assert_allclose(boxes, np.concatenate([b for b, _ in expected]), atol=1e-3)
+    np.testing.assert_allclose(scores, np.concatenate([s for _, s in expected]), atol=1e-5)
+
+
+def test_pack_levels_places_levels_apart_on_the_stride():
+    sizes = [(100, 180), (71, 128), (50, 90), (36, 64), (25, 45)]
+    offsets, (height, width) = pack_levels(sizes, 8)
+    assert width == 180
+    cells = np.zeros((height, width), int)
+    for (y, x), (h, w) in zip(offsets, sizes):
+        assert y % 8 == 0 and x % 8 == 0 and y + h <= height and x + w <= width
+        cells[y:y + h, x:x + w] += 1
+    assert cells.max() == 1
+    assert pack_levels([], 8) == ([], (0, 0))
 
 
 def test_a_window_box_maps_back_to_image_pixels():
