@@ -253,7 +253,8 @@ class Detector:
         return self._forward(tf.convert_to_tensor(np.asarray(image, np.uint8)[None]))[0].numpy()
 
     def candidates(self, image: np.ndarray, threshold: float = 0.5, base_scale: float = 1.0,
-                   max_side: int = 4096, pad: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   max_side: int = 4096, pad: float = 0.0,
+                   pack: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every window above `threshold` on every pyramid level, before NMS.
 
         `pad` widens every level by that share of the window on each side (edge pixels repeated)
@@ -264,7 +265,8 @@ class Detector:
 
         The first level runs alone; all the smaller ones are packed into one canvas
         (`pack_levels`) and run in a single pass, which gives exactly the windows each would give
-        alone (valid convolutions, offsets on the stride) for one call's overhead instead of ten.
+        alone (valid convolutions, offsets on the stride) for one call's overhead instead of ten;
+        `pack` False runs every level alone (the same windows, slower).
         Every level is resized from the image itself (`lprlab.tiles.resize_level`, as the
         training tiles are): halving the level two above instead is faster but moves boxes, the
         search being sensitive to where a plate falls on the stride grid.
@@ -290,7 +292,9 @@ class Detector:
         padded = [cv2.copyMakeBorder(level, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_REPLICATE)
                   if pad_y or pad_x else level for level in levels]
         grids = [self.presence_grid(padded[0])] if padded else []
-        if len(padded) > 1:
+        if not pack:
+            grids += [self.presence_grid(level) for level in padded[1:]]
+        elif len(padded) > 1:
             offsets, canvas_size = pack_levels([p.shape[:2] for p in padded[1:]], self.config.stride)
             canvas = np.zeros((*canvas_size, 3), np.uint8)
             for (y, x), level in zip(offsets, padded[1:]):
