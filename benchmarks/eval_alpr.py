@@ -55,9 +55,14 @@ parser.add_argument("--min-confidence", type=float, default=0.1,
                     help="the reading probability under which a box is dropped (see ALPR)")
 parser.add_argument("--refine", type=float, default=0.0,
                     help="the detector's box refinement for doubted boxes scoring at least this (see ALPR; 0: off)")
+parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
+                    help="the detector's arithmetic (auto: bfloat16 where the CPU has it; the recogniser: float32 "
+                         "unless bfloat16)")
 args = parser.parse_args()
-detector, recognizer = load_detector(args.detector, verify=False if args.no_verify else args.verifier), load_recognizer(args.recognizer)
+detector = load_detector(args.detector, args.precision, verify=False if args.no_verify else args.verifier)
+recognizer = load_recognizer(args.recognizer, "bfloat16" if args.precision == "bfloat16" else "float32")
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'verifier ' + args.verifier}), "
+      f"detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
       f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
       f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, "
       f"min confidence {args.min_confidence}, refine {args.refine or 'off'}")

@@ -29,7 +29,7 @@ parser.add_argument("--count", type=int, default=200, help="synthetic test scene
 parser.add_argument("--threshold", type=float, default=0.5)
 parser.add_argument("--base-scale", type=float, default=1.0)
 parser.add_argument("--json", help="write the figures here")
-parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16"))
+parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"))
 parser.add_argument("--no-verify", action="store_true", help="the presence network alone")
 parser.add_argument("--verify-threshold", type=float, default=0.5)
 parser.add_argument("--verifier", default="weights/verifier", help="verifier weights (a run's model too)")
@@ -42,7 +42,7 @@ options = {"base_scale": args.base_scale, "verify_threshold": args.verify_thresh
            "refine": args.refine}
 figures = {}
 verifier = "none" if detector.verifier is None else f"{args.verifier} (threshold {args.verify_threshold})"
-print(f"weights {args.weights}, threshold {args.threshold}, base scale {args.base_scale}, pad {args.pad}, "
+print(f"weights {args.weights}, {detector.precision}, threshold {args.threshold}, base scale {args.base_scale}, pad {args.pad}, "
       f"verifier {verifier}, refine {args.refine or 'off'}")
 print("| set | images | plates | precision | recall | AP | FP/image | s/image |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")

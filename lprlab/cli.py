@@ -199,10 +199,10 @@ def _alpr(args) -> None:
         from lprlab.detection import load_detector  # noqa: PLC0415
 
         detector = load_detector(args.detector_weights, args.precision, verify=not args.no_verify)
-    if args.weights or args.precision != "float32":
+    if args.weights or args.precision == "bfloat16":
         from lprlab.recognition import load_recognizer  # noqa: PLC0415
 
-        recognizer = load_recognizer(args.weights, args.precision)
+        recognizer = load_recognizer(args.weights, "float32" if args.precision == "auto" else args.precision)
     enhancer = None
     if args.enhance:
         from lprlab.enhancement import load_enhancer  # noqa: PLC0415
@@ -323,8 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     detect = commands.add_parser("detect", help="find plates in photos (PNG/JPEG)")
     detect.add_argument("images", nargs="+", metavar="IMG")
     detect.add_argument("--weights", help="weights path without suffix (default: weights/detector)")
-    detect.add_argument("--precision", default="float32", choices=("float32", "bfloat16"),
-                        help="arithmetic of the search (bfloat16: faster on CPUs with AVX512-BF16)")
+    detect.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
+                        help="arithmetic of the search (auto: bfloat16 where the CPU has AVX512-BF16 or AMX)")
     detect.add_argument("--threshold", type=float, default=0.5, help="presence probability to keep a box")
     detect.add_argument("--no-verify", action="store_true", help="skip the verifier (weights/verifier)")
     detect.add_argument("--base-scale", type=float, default=1.0,
@@ -350,8 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--enhance", action="store_true", help="super-resolve small plates first (weights/enhancer_x4)")
     alpr.add_argument("--enhance-below", type=float, default=16.0, metavar="PX",
                       help="with --enhance: plates under this many pixels high go through the enhancer")
-    alpr.add_argument("--precision", default="float32", choices=("float32", "bfloat16"),
-                      help="detector and recogniser arithmetic (bfloat16: faster on CPUs with AVX512-BF16)")
+    alpr.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
+                      help="detector and recogniser arithmetic (auto: the detector in bfloat16 where the CPU has "
+                           "AVX512-BF16 or AMX, the recogniser in float32)")
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.add_argument("--no-verify", action="store_true", help="skip the detector's verifier (weights/verifier)")
     alpr.add_argument("--verify-threshold", type=float, default=0.5, help="verifier probability to keep a box")

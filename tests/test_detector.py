@@ -285,7 +285,7 @@ def test_bfloat16_search_matches_float32(tmp_path):
     from lprlab.detection import load_detector
     from lprlab.scene import make_scene
 
-    full, half = load_detector(), load_detector(precision="bfloat16")
+    full, half = load_detector(precision="float32"), load_detector(precision="bfloat16")
     assert half.precision == "bfloat16"
     for seed in (5, 6):
         scene = make_scene(resolve_formats("eu,us"), np.random.default_rng(seed), "parking")
@@ -297,6 +297,10 @@ def test_bfloat16_search_matches_float32(tmp_path):
         assert abs(a[0].score - max(d.score for d in b)) < 0.1
     with pytest.raises(ValueError, match="unknown precision"):
         load_detector(precision="float8")
+    from lprlab.models.detector import native_bfloat16
+
+    assert load_detector().precision == "float32"  # the default
+    assert load_detector(precision="auto").precision == ("bfloat16" if native_bfloat16() else "float32")
 
 
 def test_shipped_detector_finds_a_plate_that_fills_the_frame_to_its_border():
