@@ -1,12 +1,13 @@
 """Where the detector's time goes at 1280x720, and what the packed pyramid saves, back to back.
 
-    .venv/bin/python benchmarks/detector_speed.py [--weights weights/detector] [--rounds 2] [--repeats 7]
+    .venv/bin/python benchmarks/detector_speed.py [--weights weights/detector] [--searcher W] [--rounds 2] [--repeats 7]
 
 For each precision (float32, bfloat16), `rounds` times: the pyramid search (`Detector.candidates`,
 padded as `detect` pads) with the smaller levels packed onto one canvas and with every level run
 alone, then the whole `detect` (search, verifier, NMS); then, once, its parts: resizing the levels
 from the image, the first level's pass and the canvas's pass. Median milliseconds of `repeats` on
-the procedural 1280x720 scene of `evaluation.measure_detector_speed`. Timings on a shared machine
+the procedural 1280x720 scene of `evaluation.measure_detector_speed`. With `--searcher` the
+search is the cascade (the parts below are then the plain search's). Timings on a shared machine
 vary by tens of percent from day to day: compare rows of one run, not across runs.
 """
 import argparse
@@ -25,6 +26,10 @@ from lprlab.tiles import resize_level  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--weights", default=None, help="detector weights (default: weights/detector)")
+parser.add_argument("--searcher", help="the cascade's first stage (default: weights/detector_search with the shipped "
+                                       "detector)")
+parser.add_argument("--no-search", action="store_true", help="search with the detector alone")
+parser.add_argument("--search-threshold", type=float, default=0.05)
 parser.add_argument("--rounds", type=int, default=2)
 parser.add_argument("--repeats", type=int, default=7)
 parser.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT")
@@ -43,9 +48,12 @@ def median_ms(run) -> float:
     return 1000 * float(np.median(times))
 
 
-print(f"{args.size}, pad {BORDER_PAD}, median of {args.repeats}, ms")
+searcher = "none" if args.no_search else args.searcher or "the default (weights/detector_search with weights/detector)"
+print(f"{args.weights or 'weights/detector'}, searcher {searcher} ({args.search_threshold}), {args.size}, "
+      f"pad {BORDER_PAD}, median of {args.repeats}, ms")
 for precision in ("float32", "bfloat16"):
-    detector = load_detector(args.weights, precision)
+    detector = load_detector(args.weights, precision, searcher=False if args.no_search else args.searcher or True,
+                         search_threshold=args.search_threshold)
     for round_ in range(args.rounds):
         packed = median_ms(lambda: detector.candidates(image, pad=BORDER_PAD))
         alone = median_ms(lambda: detector.candidates(image, pad=BORDER_PAD, pack=False))

@@ -58,11 +58,17 @@ parser.add_argument("--refine", type=float, default=0.0,
 parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
                     help="the detector's arithmetic (auto: bfloat16 where the CPU has it; the recogniser: float32 "
                          "unless bfloat16)")
+parser.add_argument("--searcher", help="the cascade's first stage (default: weights/detector_search with the shipped "
+                                       "detector)")
+parser.add_argument("--no-search", action="store_true", help="search with the detector alone")
+parser.add_argument("--search-threshold", type=float, default=0.05, help="the searcher's presence to score a window")
 args = parser.parse_args()
-detector = load_detector(args.detector, args.precision, verify=False if args.no_verify else args.verifier)
+detector = load_detector(args.detector, args.precision, verify=False if args.no_verify else args.verifier,
+                         searcher=False if args.no_search else args.searcher or True,
+                         search_threshold=args.search_threshold)
 recognizer = load_recognizer(args.recognizer, "bfloat16" if args.precision == "bfloat16" else "float32")
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'verifier ' + args.verifier}), "
-      f"detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
+      f"searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
       f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
       f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, "
       f"min confidence {args.min_confidence}, refine {args.refine or 'off'}")

@@ -36,13 +36,19 @@ parser.add_argument("--verifier", default="weights/verifier", help="verifier wei
 parser.add_argument("--pad", type=float, default=0.5, help="share of the window padded around each level (0: none)")
 parser.add_argument("--refine", type=float, default=0.0,
                     help="move doubted boxes scoring at least this to their best-verified jitter (0: off)")
+parser.add_argument("--searcher", help="the cascade's first stage (default: weights/detector_search with the shipped "
+                                       "detector)")
+parser.add_argument("--no-search", action="store_true", help="search with the detector alone")
+parser.add_argument("--search-threshold", type=float, default=0.05, help="the searcher's presence to score a window")
 args = parser.parse_args()
-detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else args.verifier)
+detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else args.verifier,
+                         searcher=False if args.no_search else args.searcher or True,
+                         search_threshold=args.search_threshold)
 options = {"base_scale": args.base_scale, "verify_threshold": args.verify_threshold, "pad": args.pad,
            "refine": args.refine}
 figures = {}
 verifier = "none" if detector.verifier is None else f"{args.verifier} (threshold {args.verify_threshold})"
-print(f"weights {args.weights}, {detector.precision}, threshold {args.threshold}, base scale {args.base_scale}, pad {args.pad}, "
+print(f"weights {args.weights}, {detector.precision}, searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), threshold {args.threshold}, base scale {args.base_scale}, pad {args.pad}, "
       f"verifier {verifier}, refine {args.refine or 'off'}")
 print("| set | images | plates | precision | recall | AP | FP/image | s/image |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -10,10 +10,12 @@ from lprlab.models.detector import Detection, Detector, load_detector_weights
 WEIGHTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "detector"
 DEFAULT_VERIFIER = WEIGHTS_DIR / "verifier"
+DEFAULT_SEARCHER = WEIGHTS_DIR / "detector_search"
 
 
 def load_detector(path: str | os.PathLike | None = None, precision: str = "float32",
-                  verify: bool | str | os.PathLike = True) -> Detector:
+                  verify: bool | str | os.PathLike = True, searcher: bool | str | os.PathLike | None = True,
+                  search_threshold: float = 0.05) -> Detector:
     """Loads detector weights (``<path>.keras`` + ``<path>.json``); the shipped ``weights/detector``
     by default. `precision` as `Detector`: ``float32`` (the default), ``bfloat16``, or ``auto``
     (bfloat16 on CPUs that compute it natively: 1.3-1.5x faster there, and on the real dev photos
@@ -24,14 +26,26 @@ def load_detector(path: str | os.PathLike | None = None, precision: str = "float
             ``weights/verifier`` when it is there and the detector is the shipped one (the
             verifier learnt that detector's mistakes); a path loads those verifier weights; False
             searches without one.
+        searcher: The cascade's first stage: a cheaper detector (same window and stride) that
+            searches every window, these weights then scoring only the windows it scores at
+            least `search_threshold` (see `Detector`). True loads the shipped
+            ``weights/detector_search`` when it is there and the detector is the shipped one; a
+            path loads those weights; False or None searches with these weights alone. On the
+            real dev photos the shipped pair finds the same plates and reads as many end to end
+            as the detector alone, with fewer false boxes, about 1.2x faster (README).
 
     Raises:
         FileNotFoundError: the weights are missing (a verifier path included).
         ValueError: the weights disagree with their metadata, or an unknown precision.
     """
     detector = load_detector_weights(path or DEFAULT_WEIGHTS, precision)
+    shipped = path is None or pathlib.Path(path).with_suffix("").resolve() == DEFAULT_WEIGHTS
+    if searcher is True:
+        searcher = DEFAULT_SEARCHER if shipped and DEFAULT_SEARCHER.with_suffix(".keras").is_file() else None
+    if searcher not in (None, False):
+        detector = Detector(detector.model, detector.config, detector.info, detector.precision,
+                            searcher=load_detector_weights(searcher, precision), search_threshold=search_threshold)
     if verify is True:
-        shipped = path is None or pathlib.Path(path).with_suffix("").resolve() == DEFAULT_WEIGHTS
         verify = DEFAULT_VERIFIER if shipped and DEFAULT_VERIFIER.with_suffix(".keras").is_file() else False
     if verify is not False:
         from lprlab.models.verifier import load_verifier  # noqa: PLC0415

@@ -380,7 +380,7 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
     ``config.seed + 1``."""
     from lprlab.detection import load_detector  # noqa: PLC0415
 
-    detector = load_detector(detector_path, "float32", verify=False)
+    detector = load_detector(detector_path, "float32", verify=False, searcher=False)
     context = "x".join(f"{c:g}" for c in config.context)
     tag = (f"{SAMPLES_VERSION}-{detector.info.get('saved', '')[:19].replace(':', '')}-context{context}"
            f"{'-photos' if backgrounds else ''}")

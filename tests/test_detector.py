@@ -106,6 +106,24 @@ def test_packed_pyramid_gives_the_windows_of_each_level_alone(detector):
     np.testing.assert_allclose(scores[-len(level_scores):], level_scores, atol=1e-5)
 
 
+def test_cascade_scores_the_searchers_windows_as_the_full_pass_does(detector):
+    image = np.random.default_rng(2).integers(0, 256, (150, 260, 3), dtype=np.uint8)
+    full = detector.candidates(image, threshold=0.01, pad=0.5)
+    # itself as the searcher at a tiny threshold: every window is scored again, on the same pixels
+    same = Detector(detector.model, detector.config, searcher=detector, search_threshold=1e-6)
+    for got, want in zip(same.candidates(image, threshold=0.01, pad=0.5), full):
+        np.testing.assert_allclose(got, want, atol=1e-3)
+    # a strict searcher keeps a subset of the windows, each with the full pass's box and score
+    strict = Detector(detector.model, detector.config, searcher=detector, search_threshold=0.6)
+    boxes, scores, _ = strict.candidates(image, threshold=0.01, pad=0.5)
+    assert len(scores) <= len(full[1]) and (scores >= 0.6 - 1e-6).all()
+    with pytest.raises(ValueError, match="search_threshold"):
+        Detector(detector.model, detector.config, searcher=detector, search_threshold=0.0)
+    other = DetectorConfig(window=(24, 48), filters=(8, 16))
+    with pytest.raises(ValueError, match="searcher window"):
+        Detector(detector.model, detector.config, searcher=Detector(build_detector(other), other))
+
+
 def test_pack_levels_places_levels_apart_on_the_stride():
     sizes = [(100, 180), (71, 128), (50, 90), (36, 64), (25, 45)]
     offsets, (height, width) = pack_levels(sizes, 8)
@@ -300,6 +318,11 @@ def test_bfloat16_search_matches_float32(tmp_path):
     from lprlab.models.detector import native_bfloat16
 
     assert load_detector().precision == "float32"  # the default
+    if (ROOT / "weights" / "detector_search.keras").is_file():  # the shipped cascade's first stage
+        assert load_detector().searcher is not None and load_detector(searcher=False).searcher is None
+        shipped = load_detector(searcher=False, verify=False)
+        save_detector(shipped.model, shipped.config, tmp_path / "copy")
+        assert load_detector(tmp_path / "copy").searcher is None  # the searcher goes with the shipped detector
     assert load_detector(precision="auto").precision == ("bfloat16" if native_bfloat16() else "float32")
 
 

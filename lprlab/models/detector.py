@@ -230,6 +230,10 @@ class Detector:
             stays float32); ``auto``: bfloat16 where the CPU computes it natively
             (`native_bfloat16`), else float32. `precision` holds the one chosen.
         verifier: A `lprlab.models.verifier.Verifier`, the cascade's second stage, or None.
+        searcher: A cheaper `Detector` with the same window and stride, or None: when given, it
+            searches every level and this network scores only the windows it scores at least
+            `search_threshold` (a cascade's first stage; see `candidates`).
+        search_threshold: Presence probability in (0, 1) a window needs from the `searcher`.
 
     Raises:
         ValueError: an unknown `precision`.
@@ -238,13 +242,20 @@ class Detector:
     PRECISIONS = ("float32", "bfloat16", "auto")
 
     def __init__(self, model: keras.Model, config: DetectorConfig, info: dict | None = None,
-                 precision: str = "float32", verifier=None):
+                 precision: str = "float32", verifier=None, searcher=None, search_threshold: float = 0.05):
         if precision not in self.PRECISIONS:
             raise ValueError(f"unknown precision {precision!r}; known: {', '.join(self.PRECISIONS)}")
         if precision == "auto":
             precision = "bfloat16" if native_bfloat16() else "float32"
         self.model, self.config, self.info, self.precision = model, config, info or {}, precision
         self.verifier = verifier
+        if searcher is not None and (tuple(searcher.config.window) != tuple(config.window)
+                                     or searcher.config.stride != config.stride):
+            raise ValueError(f"searcher window {searcher.config.window} / stride {searcher.config.stride} differ from "
+                             f"{config.window} / {config.stride}")
+        if not 0.0 < search_threshold < 1.0:
+            raise ValueError(f"search_threshold must be in (0, 1), got {search_threshold}")
+        self.searcher, self.search_threshold = searcher, search_threshold
         net = model if precision == "float32" else _reduced_precision_copy(model, config, precision)
         # uint8 in: the conversion to [0, 1] runs in the graph, not in NumPy
         self._forward = tf.function(lambda x: net(tf.cast(x, tf.float32) / 255.0, training=False),
@@ -294,6 +305,23 @@ class Detector:
             sizes.append(levels[-1].shape[:2])
         padded = [cv2.copyMakeBorder(level, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_REPLICATE)
                   if pad_y or pad_x else level for level in levels]
+        if self.searcher is None:
+            grids = self.level_grids(padded, pack)
+        else:
+            grids = self._cascade_grids(padded, pack)
+        boxes, scores, level_scales = [np.zeros((0, 4), np.float32)], [np.zeros(0, np.float32)], [np.zeros(0, np.float32)]
+        for scale, size, grid in zip(scales, sizes, grids):
+            level_boxes, level_scores = grid_to_boxes(grid, size, (height, width), self.config, threshold)
+            level_boxes[:, 0] -= pad_x * width / size[1]
+            level_boxes[:, 1] -= pad_y * height / size[0]
+            boxes.append(level_boxes)
+            scores.append(level_scores)
+            level_scales.append(np.full(len(level_scores), scale, np.float32))
+        return np.concatenate(boxes), np.concatenate(scores), np.concatenate(level_scales)
+
+    def level_grids(self, padded: list, pack: bool = True) -> list[np.ndarray]:
+        """The raw (rows, cols, 5) output on each of the (already padded) pyramid `levels`: the
+        first alone, the others packed onto one canvas (`pack_levels`) unless `pack` is False."""
         grids = [self.presence_grid(padded[0])] if padded else []
         if not pack:
             grids += [self.presence_grid(level) for level in padded[1:]]
@@ -307,15 +335,34 @@ class Detector:
                 rows, cols = self.grid_size(level.shape[:2])
                 row, col = y // self.config.stride, x // self.config.stride
                 grids.append(grid[row:row + rows, col:col + cols])
-        boxes, scores, level_scales = [np.zeros((0, 4), np.float32)], [np.zeros(0, np.float32)], [np.zeros(0, np.float32)]
-        for scale, size, grid in zip(scales, sizes, grids):
-            level_boxes, level_scores = grid_to_boxes(grid, size, (height, width), self.config, threshold)
-            level_boxes[:, 0] -= pad_x * width / size[1]
-            level_boxes[:, 1] -= pad_y * height / size[0]
-            boxes.append(level_boxes)
-            scores.append(level_scores)
-            level_scales.append(np.full(len(level_scores), scale, np.float32))
-        return np.concatenate(boxes), np.concatenate(scores), np.concatenate(level_scales)
+        return grids
+
+    def _cascade_grids(self, padded: list, pack: bool) -> list[np.ndarray]:
+        """Grids where only the windows the `searcher` scores >= `search_threshold` are scored by
+        this network (on the same pixels, so with the same output as its full pass); the others
+        get a logit of -30 (presence ~0)."""
+        coarse = self.searcher.level_grids(padded, pack)
+        (wh, ww), stride = self.config.window, self.config.stride
+        logit = math.log(self.search_threshold / (1.0 - self.search_threshold))
+        picked, patches = [], []
+        for level, grid in zip(padded, coarse):
+            rows, cols = np.nonzero(grid[..., 0] >= logit)
+            picked.append((rows, cols))
+            patches.extend(level[r * stride:r * stride + wh, c * stride:c * stride + ww] for r, c in zip(rows, cols))
+        outputs = None
+        if patches:
+            # the last row and column of windows may lack the window's last pixels, which no output reads
+            batch = np.zeros((len(patches), wh, ww, 3), np.uint8)
+            for i, patch in enumerate(patches):
+                batch[i, :patch.shape[0], :patch.shape[1]] = patch
+            outputs = self._forward(tf.convert_to_tensor(batch))[:, 0, 0].numpy()
+        grids, start = [], 0
+        for grid, (rows, cols) in zip(coarse, picked):
+            fine = np.full(grid.shape, -30.0, np.float32)
+            fine[rows, cols] = outputs[start:start + len(rows)] if len(rows) else fine[rows, cols]
+            start += len(rows)
+            grids.append(fine)
+        return grids
 
     def grid_size(self, size: tuple[int, int]) -> tuple[int, int]:
         """(rows, cols) of windows the network gives on an image of `size` (height, width) px:
