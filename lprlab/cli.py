@@ -169,7 +169,8 @@ def _detect(args) -> None:
 
     from lprlab.detection import detect_files, load_detector  # noqa: PLC0415
 
-    detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else True)
+    detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else True,
+                             searcher=not args.no_search)
     found = detect_files(detector, args.images, threshold=args.threshold, base_scale=args.base_scale,
                          refine=args.refine)
     for path, detections in zip(args.images, found):
@@ -195,10 +196,11 @@ def _alpr(args) -> None:
 
         watchlist = Watchlist(args.watchlist)
     detector = recognizer = None
-    if args.detector_weights or args.precision != "float32" or args.no_verify:
+    if args.detector_weights or args.precision != "float32" or args.no_verify or args.no_search:
         from lprlab.detection import load_detector  # noqa: PLC0415
 
-        detector = load_detector(args.detector_weights, args.precision, verify=not args.no_verify)
+        detector = load_detector(args.detector_weights, args.precision, verify=not args.no_verify,
+                                 searcher=not args.no_search)
     if args.weights or args.precision == "bfloat16":
         from lprlab.recognition import load_recognizer  # noqa: PLC0415
 
@@ -327,6 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="arithmetic of the search (auto: bfloat16 where the CPU has AVX512-BF16 or AMX)")
     detect.add_argument("--threshold", type=float, default=0.5, help="presence probability to keep a box")
     detect.add_argument("--no-verify", action="store_true", help="skip the verifier (weights/verifier)")
+    detect.add_argument("--no-search", action="store_true",
+                        help="search with the detector alone, without its first stage (weights/detector_search)")
     detect.add_argument("--base-scale", type=float, default=1.0,
                         help="first pyramid scale; 1.41 or 2 finds plates under ~32 px wide (slower)")
     detect.add_argument("--refine", type=float, default=0.0,
@@ -355,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
                            "AVX512-BF16 or AMX, the recogniser in float32)")
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.add_argument("--no-verify", action="store_true", help="skip the detector's verifier (weights/verifier)")
+    alpr.add_argument("--no-search", action="store_true",
+                      help="search with the detector alone, without its first stage (weights/detector_search)")
     alpr.add_argument("--verify-threshold", type=float, default=0.5, help="verifier probability to keep a box")
     alpr.add_argument("--margin", type=_margins, default=(0.04, 0.08, 0.12), metavar="M[,M...]",
                       help="crop margin(s) around each box, a share of its size; with several, each box is read "

@@ -274,6 +274,9 @@ def test_cli_detect_json(tmp_path):
     assert record["image"] == str(path) and isinstance(record["boxes"], list)
     for item in record["boxes"]:
         assert len(item["box"]) == 4 and 0 <= item["score"] <= 1
+    alone = subprocess.run([sys.executable, "-m", "lprlab.cli", "detect", str(path), "--json", "--no-search",
+                            "--precision", "auto"], capture_output=True, text=True, check=True)
+    assert json.loads(alone.stdout.strip().splitlines()[-1])["image"] == str(path)
     bad = tmp_path / "bad.png"
     bad.write_bytes(b"not an image")
     out = subprocess.run([sys.executable, "-m", "lprlab.cli", "detect", str(bad)], capture_output=True, text=True)
