@@ -7,6 +7,10 @@ per window position every `stride` pixels, in a single pass. The image is search
 levels sqrt(2) apart (`pyramid_scales`); windows above a threshold become pixel boxes, merged with
 non-maximum suppression (`tf.image.non_max_suppression`). Training tiles and labels:
 `lprlab.tiles` (the presence rule, and why its size band is [0.5, 0.75]).
+
+The smaller pyramid levels run as one packed canvas (`pack_levels`), and a cheaper network of the
+same window and stride may search first (`Detector(searcher=...)`, a cascade after Viola & Jones
+2001): this network then scores only the windows it flags.
 """
 from __future__ import annotations
 
