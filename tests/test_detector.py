@@ -117,6 +117,8 @@ def test_cascade_scores_the_searchers_windows_as_the_full_pass_does(detector):
     strict = Detector(detector.model, detector.config, searcher=detector, search_threshold=0.6)
     boxes, scores, _ = strict.candidates(image, threshold=0.01, pad=0.5)
     assert len(scores) <= len(full[1]) and (scores >= 0.6 - 1e-6).all()
+    assert strict.detect(np.zeros((10, 20, 3), np.uint8)) == []  # no level holds a window
+    assert isinstance(strict.detect(np.zeros((3000, 5000, 3), np.uint8), max_side=1024), list)
     with pytest.raises(ValueError, match="search_threshold"):
         Detector(detector.model, detector.config, searcher=detector, search_threshold=0.0)
     other = DetectorConfig(window=(24, 48), filters=(8, 16))
