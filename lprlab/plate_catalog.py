@@ -29,6 +29,23 @@ HIGHWAY_B, HIGHWAY_C, HIGHWAY_D = "RG2014B.ttf", "RG2014C.ttf", "RG2014D.ttf"
 # US dies draw their O so, and recogniser 0.8, which never saw one, read it as D or Q (the Bahia
 # series OKL, OUZ, OZG: 13 of the 19 BR misreads; generator 0.11.0).
 PLAY_BOLD, PLAY = "Play-Bold.ttf", "Play-Regular.ttf"
+# The font pool (generator 0.13.0): 36 sans-serif faces of every build (signage, cockpit, grotesque,
+# geometric, rounded, condensed, monospaced; `fonts/make_fonts.py`), any of which may set a Latin
+# plate (`lprlab.render.FONT_POOL_SHARE`). The recognisers trained on the dozen plate look-alikes
+# above read clean, legible real grey BR plates wrong (O as D or Q, 9 as 5, 6 as 8): a real plate's
+# glyphs are none of ours, and learning from many fonts is how synthetic text recognition reaches
+# real text (Jaderberg et al. 2014, Gupta et al. 2016: over a thousand fonts).
+FONT_POOL = tuple(f"pool/{name}" for name in (
+    "routed-gothic.ttf", "routed-gothic-narrow.ttf", "NationalPark-Regular.otf", "NationalPark-Heavy.otf",
+    "B612-Bold.otf", "B612Mono-Bold.otf", "NimbusSansNarrow-Bold.otf", "NimbusSansNarrow-Regular.otf",
+    "NimbusSans-Bold.otf", "URWGothic-Demi.otf", "FreeSansBold.ttf", "OpenSans-CondBold.ttf",
+    "OpenSans-Semibold.ttf", "Inter-Bold.otf", "Lato-Bold.ttf", "Cantarell-Bold.otf", "ClearSans-Bold.ttf",
+    "ClearSans-Medium.ttf", "Dosis-Bold.otf", "Dosis-SemiBold.otf", "Cabin-Bold.otf", "LeagueSpartan-Bold.otf",
+    "Karla-Bold.otf", "Jura-Bold.otf", "BetecknaGS-Bold.ttf", "BetecknaGSCondensed-Bold.ttf", "Manrope-Bold.ttf",
+    "Quicksand-Bold.ttf", "Hack-Bold.ttf", "JetBrainsMono-ExtraBold.ttf", "LiberationMono-Bold.ttf",
+    "LiberationSans-Bold.ttf", "LiberationSansNarrow-Regular.ttf", "Carlito-Bold.ttf", "NotoSans-Bold.ttf",
+    "NotoSansDisplay-Bold.ttf",
+))
 JP_FONT = "ipag-plates.ttf"
 KR_FONT = "NanumGothicBold-plates.ttf"
 CN_FONT = "wqy-zenhei-plates.ttf"

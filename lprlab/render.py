@@ -19,6 +19,7 @@ from lprlab.formats import (
     DIGITS, SHORT_VERTEX_W, SLAB_I, Caption, PlateFormat, PlateVariant, match_text, mixed_chars, parse_pattern,
     pattern_regex, random_text, validate_text,
 )
+from lprlab.plate_catalog import FONT_POOL
 
 REFERENCE_SIZE_PX = 128
 GLYPH_GAP = 0.12  # space between characters, fraction of character height
@@ -27,6 +28,7 @@ MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
 CANONICAL_LAYOUT_FORMATS = ("jp", "kr", "cn")  # formats always set in their canonical layout
 STYLE_JITTER = 0.7  # share of plates whose glyph width, spacing and height are varied (see `LayoutStyle`)
+FONT_POOL_SHARE = 0.35  # share of Latin plates set in a font of `plate_catalog.FONT_POOL` instead of the variant's
 ALIAS_SHARE = 0.5  # share of plates of a variant with `glyph_aliases` drawn with the aliases
 PICTURE_FONT = "DejaVuSansCondensed-Bold.ttf"
 # Pictograms standing for the pictures between character groups of US plates ("p" separator).
@@ -443,6 +445,8 @@ def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: s
     # CJK plates keep their canonical layout: no real CJK plates here to justify varying it, and
     # the CJK weights were trained on it.
     style = LayoutStyle() if fmt.name in CANONICAL_LAYOUT_FORMATS else draw_style(rng)
+    if fmt.name not in CANONICAL_LAYOUT_FORMATS and rng.random() < FONT_POOL_SHARE:
+        font_name = FONT_POOL[rng.integers(len(FONT_POOL))]
     aliases = plate_variant.glyph_aliases
     drawn_as = dict(zip(aliases[0::2], aliases[1::2])) if aliases and rng.random() < ALIAS_SHARE else {}
     boxes = []

@@ -216,3 +216,29 @@ def test_plate_forms_slab_i_and_short_vertex_w_on_us_plates():
     assert all(p.text == "WIW123" for p in plates)
     slabs = sum(float(p.char_boxes[1, 2] / p.char_boxes[1, 3]) > 0.24 for p in plates)  # a bare bar is narrower
     assert 0 < slabs < len(plates)  # drawn as a form on some plates only
+
+
+def test_font_pool_covers_every_latin_character_and_sets_latin_plates_only(monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    from lprlab import render
+    from lprlab.decorations import FONTS_DIR
+    from lprlab.formats import DIGITS, LETTERS
+    from lprlab.plate_catalog import FONT_POOL
+
+    assert len(FONT_POOL) >= 30 and len(set(FONT_POOL)) == len(FONT_POOL)
+    for name in FONT_POOL:  # a missing glyph would draw the font's .notdef box as a character
+        cmap = TTFont(FONTS_DIR / name).getBestCmap()
+        assert all(ord(c) in cmap for c in DIGITS + LETTERS), name
+        assert (FONTS_DIR / f"{name}.LICENSE.txt").is_file(), name
+
+    def draw(name, text, share):
+        monkeypatch.setattr(render, "FONT_POOL_SHARE", share)
+        return render_plate(text, get_format(name), np.random.default_rng(3), height_px=48).image
+
+    for name, text in (("br_old", "OKL0817"), ("eu", "AB123CD"), ("us", "8BW1I50")):
+        pooled = draw(name, text, 1.0)
+        assert not np.array_equal(pooled, draw(name, text, 0.0)), name
+        assert np.array_equal(pooled, draw(name, text, 1.0)), name  # seeded like everything else
+    # CJK plates keep their own fonts: the share changes nothing there
+    assert np.array_equal(draw("kr", "12가3456", 1.0), draw("kr", "12가3456", 0.0))
