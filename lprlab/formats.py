@@ -42,9 +42,10 @@ DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SEPARATORS = " -·ocseap"
 # Plate forms of letters that no shipped font draws, built by `lprlab.render` from a font's own
-# glyphs, for use as `PlateVariant.glyph_aliases` targets: the US dies' I with slab serifs and
-# their narrow W whose middle vertex stops short of the top.
-SLAB_I, SHORT_VERTEX_W = "\ue001", "\ue002"
+# glyphs, for use as `PlateVariant.glyph_aliases` targets: the US dies' I with slab serifs, the
+# narrow W whose middle vertex stops short of the top (US dies, Brazil's grey plates, Germany's
+# FE-Schrift) and the O of Brazil's grey plates, a rounded rectangle with straight sides.
+SLAB_I, SHORT_VERTEX_W, ROUNDED_O = "\ue001", "\ue002", "\ue003"
 _QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
 
 from lprlab.plate_parts import (  # noqa: E402,F401 (re-exported: the catalogue imports them from here)

@@ -9,7 +9,7 @@ see the README's "Fonts" section and ``fonts/make_fonts.py``.
 from __future__ import annotations
 
 from lprlab.formats import (
-    LETTERS, SHORT_VERTEX_W, SLAB_I, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
+    LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
 )
 
 DIN = "OSP-DIN.ttf"
@@ -104,6 +104,10 @@ BR_CITIES = ("SP-SAO PAULO", "RJ-RIO DE JANEIRO", "MG-BELO HORIZONTE", "PR-CURIT
              "PA-BELEM", "SC-FLORIANOPOLIS", "ES-VITORIA", "RN-NATAL", "SP-SANTOS", "MG-MONTES CLAROS",
              "BA-SIMOES FILHO", "MG-UBERLANDIA")
 
+# Brazil's grey-plate font draws the O as a rounded rectangle with straight sides (read D or Q by
+# recognisers that never saw one) and the W with a short middle vertex (read M); 0.14.0.
+BR_GREY_FORMS = "O" + ROUNDED_O + "W" + SHORT_VERTEX_W
+
 BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), grey plate with city line", (
     PlateVariant(
         name="br_1990", size_mm=(400, 130), patterns=("LLL·DDDD", "LLL-DDDD"),
@@ -116,11 +120,19 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
                      Bolts(((0.05, 0.14), (0.95, 0.14)), radius=0.03)),
         # glyph_aliases="O0" (the letter O drawn as the digit 0's stadium) was tried in 0.9.0 and
         # is off: the recogniser trained with it read the real grey plates' O *and* 0 as D (README).
+        # Since 0.14.0 the O is drawn instead as a rounded rectangle as wide as the font's O, and
+        # the W with a short middle vertex, as the real grey plates draw them.
+        glyph_aliases=BR_GREY_FORMS,
     ),
 ))
 
 
 # --- Europe ----------------------------------------------------------------------------------
+# Germany's FE-Schrift (also on other EU plates) draws a narrow W whose middle vertex stops short
+# of the top, read M, H or N by recognisers that never saw one (WOB read M0B, VW read VM); 0.14.0.
+EU_FORMS = "W" + SHORT_VERTEX_W
+
+
 def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, letters: str = LETTERS,
         right_band: tuple[str, ...] = (), words: tuple[str, ...] = (), max_chars: int = 0,
         edge_bands: tuple[int, int, int] | None = None) -> PlateVariant:
@@ -139,7 +151,7 @@ def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, lette
         rows=(Row(top=0.15, bottom=0.86, left=0.11, right=right),),
         schemes=(ColourScheme(background, BLACK, BLACK),), fonts=(DIN, DIN, ROBOTO_MEDIUM, DEJAVU_BOOK),
         decorations=tuple(decorations),
-        letters=letters, words=words, max_chars=max_chars,
+        letters=letters, words=words, max_chars=max_chars, glyph_aliases=EU_FORMS,
     )
 
 

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from lprlab.decorations import caption_stamp, load_font, plate_size_px, plate_template
 from lprlab.formats import (
-    DIGITS, SHORT_VERTEX_W, SLAB_I, Caption, PlateFormat, PlateVariant, match_text, mixed_chars, parse_pattern,
+    DIGITS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, Caption, PlateFormat, PlateVariant, match_text, mixed_chars, parse_pattern,
     pattern_regex, random_text, validate_text,
 )
 from lprlab.plate_catalog import FONT_POOL
@@ -40,6 +40,7 @@ STROKE_WEIGHTS = (-3, 0, 0, 3, 6)  # stroke weight changes, hundredths of the gl
 SLAB_WIDTH = 0.42  # serif width of SLAB_I, fraction of the glyph height
 W_VERTEX = 0.4  # how far from the top SHORT_VERTEX_W's middle vertex stops, fraction of the height
 W_WIDTH = 1.3  # SHORT_VERTEX_W's width, in widths of the font's V
+O_RADIUS = 0.3  # ROUNDED_O's outer corner radius, fraction of its width
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,7 +134,32 @@ def _short_vertex_w(font_name: str) -> np.ndarray:
     return cv2.resize(ink, (max(1, round(W_WIDTH * vee_w)), height), interpolation=cv2.INTER_AREA)
 
 
-PLATE_FORMS = {SLAB_I: _slab_i, SHORT_VERTEX_W: _short_vertex_w}
+def _rounded_o(font_name: str) -> np.ndarray:
+    """The font's O redrawn as a rounded rectangle with straight sides (Brazil's grey-plate O): the
+    same ink box and stroke width at mid-height, outer corner radius `O_RADIUS` of the width.
+    Drawn 4x larger from its signed distance (Quilez's rounded box) and area-resized, so its
+    edges are antialiased like a rasterised glyph."""
+    o_ink = _glyph_ink(font_name, "O")
+    height, width = o_ink.shape
+    runs = np.flatnonzero(np.diff(np.concatenate(([0], (o_ink[height // 2] > 127).astype(np.int8), [0]))))
+    stroke = float(runs[1] - runs[0]) if len(runs) >= 2 else 0.15 * width
+    upsample = 4
+    ys, xs = np.mgrid[0:height * upsample, 0:width * upsample].astype(np.float32)
+    px = np.abs((xs + 0.5) / upsample - width / 2)
+    py = np.abs((ys + 0.5) / upsample - height / 2)
+
+    def inside(half_w: float, half_h: float, radius: float) -> np.ndarray:
+        qx, qy = px - (half_w - radius), py - (half_h - radius)
+        outside = np.hypot(np.maximum(qx, 0), np.maximum(qy, 0)) + np.minimum(np.maximum(qx, qy), 0) - radius
+        return outside <= 0
+
+    radius = O_RADIUS * width
+    ring = inside(width / 2, height / 2, radius) & ~inside(width / 2 - stroke, height / 2 - stroke,
+                                                           max(radius - stroke, 0.5))
+    return cv2.resize(ring.astype(np.uint8) * 255, (width, height), interpolation=cv2.INTER_AREA)
+
+
+PLATE_FORMS = {SLAB_I: _slab_i, SHORT_VERTEX_W: _short_vertex_w, ROUNDED_O: _rounded_o}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -218,6 +218,27 @@ def test_plate_forms_slab_i_and_short_vertex_w_on_us_plates():
     assert 0 < slabs < len(plates)  # drawn as a form on some plates only
 
 
+def test_rounded_o_form_on_grey_br_plates_and_short_vertex_w_on_eu_plates():
+    from lprlab import render
+    from lprlab.formats import ROUNDED_O, SHORT_VERTEX_W
+
+    for font in ("LiberationSansNarrow-Bold.ttf", "OSP-DIN.ttf", "RG2014C.ttf"):
+        o, rounded = render._glyph_ink(font, "O"), render._glyph_ink(font, ROUNDED_O)
+        assert rounded.shape == o.shape  # the font's O box
+        h, w = rounded.shape
+        assert rounded[0, 0] < 60 and rounded[-1, -1] < 60  # rounded corners
+        assert (rounded[h // 3:2 * h // 3, 0] > 127).all() and (rounded[h // 3:2 * h // 3, -1] > 127).all()  # straight sides
+        assert rounded[h // 2, w // 2] < 60  # a counter
+        assert (rounded[0, w // 3:2 * w // 3] > 127).all()  # a flat top
+        assert not render._is_square(ROUNDED_O)
+    br = get_format("br_old")
+    assert all(v.glyph_aliases == "O" + ROUNDED_O + "W" + SHORT_VERTEX_W for v in br.variants)
+    assert all(v.glyph_aliases == "W" + SHORT_VERTEX_W for v in get_format("eu").variants)
+    plates = [render_plate("OWO1230", br, np.random.default_rng(seed)) for seed in range(16)]
+    assert all(p.text == "OWO1230" for p in plates)
+    assert len({p.image.tobytes() for p in plates}) == len(plates)
+
+
 def test_font_pool_covers_every_latin_character_and_sets_latin_plates_only(monkeypatch):
     from fontTools.ttLib import TTFont
 
