@@ -5,6 +5,7 @@ whose plates are all the voted text of some track) and frames per second at 640x
 
     .venv/bin/python benchmarks/eval_alpr.py [--detector weights/detector] [--recognizer weights/recognizer_latin]
     .venv/bin/python benchmarks/eval_alpr.py --finetune --skip-video   # adds the fine-tuned rows
+    .venv/bin/python benchmarks/eval_alpr.py --skip-video --per-plate A.csv   # each plate's outcome
 
 With --finetune, the recogniser is also fine-tuned on half of the real dev crops (the split of
 notebook 02) and both models read the photos none of whose plates were in that half: the
@@ -55,6 +56,8 @@ parser.add_argument("--min-confidence", type=float, default=0.1,
                     help="the reading probability under which a box is dropped (see ALPR)")
 parser.add_argument("--refine", type=float, default=0.0,
                     help="the detector's box refinement for doubted boxes scoring at least this (see ALPR; 0: off)")
+parser.add_argument("--per-plate", help="write each true plate's outcome here (CSV; compare two with "
+                                        "benchmarks/compare_readers.py)")
 parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
                     help="the detector's arithmetic (auto: bfloat16 where the CPU has it; the recogniser: float32 "
                          "unless bfloat16)")
@@ -79,7 +82,7 @@ try:
 except FileNotFoundError as error:
     photo_sets = []
     print(error)
-completed = []
+completed, outcomes = [], []
 for photo_set in photo_sets:
     scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, margin=args.margin,
                                                       verify_threshold=args.verify_threshold,
@@ -90,6 +93,7 @@ for photo_set in photo_sets:
     print(f"| {photo_set.name} | {scores['images']} | {scores['plates']} | {scores['detected']:.1%} | {scores['top1']:.1%} "
           f"| {scores['top1_merged']:.1%} | {scores['topk']:.1%} | {scores['fp_per_image']:.2f} | "
           f"{scores['seconds_per_image']:.3f} |", flush=True)
+    outcomes += evaluation.alpr_outcomes(photo_set, results)
     fuller = evaluation.complete_photo_set(photo_set, COMPLETIONS)
     completed.append((f"{photo_set.name}, truth completed", {**evaluation.score_alpr(fuller, results),
                                                              "seconds_per_image": scores["seconds_per_image"]}))
@@ -100,6 +104,11 @@ for name, scores in completed:
 if completed:
     print(f"truth completed: {COMPLETIONS.name} (other real plates the truth leaves out are neither read nor false; "
           "one misplaced truth box moved to its plate)")
+if args.per_plate and outcomes:
+    with open(args.per_plate, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(outcomes[0]))
+        writer.writeheader()
+        writer.writerows(outcomes)
 if args.finetune and photo_sets:
     import tempfile
 

@@ -290,6 +290,32 @@ def evaluate_alpr(alpr, photo_set: PhotoSet, iou_threshold: float = 0.4, top_k: 
     return scores, results
 
 
+def alpr_outcomes(photo_set: PhotoSet, results, iou_threshold: float = 0.4) -> list[dict]:
+    """Per true plate, what the reader made of it, by `score_alpr`'s criterion.
+
+    Args:
+        results: Per photo, a list of `lprlab.pipeline.PlateResult` (what `ALPR.read` returns).
+
+    Returns:
+        One dict per true plate, in photo order: {"region", "photo", "truth", "text" (the matched
+        box's top-1, "" when no box matches), "confidence" (0.0 when none), "read" (bool)}; two
+        readers' lists line up plate for plate (see `lprlab.metrics.mcnemar`).
+    """
+    from lprlab.metrics import match_detections  # noqa: PLC0415
+
+    outcomes = []
+    for name, found, truths, texts in zip(photo_set.names, results, photo_set.boxes, photo_set.texts):
+        _, matched = match_detections(truths, [r.box for r in found], [r.detection_score for r in found],
+                                      iou_threshold)
+        for text, index in zip(texts, matched):
+            result = found[index] if index >= 0 else None
+            outcomes.append({"region": photo_set.name, "photo": name, "truth": text,
+                             "text": result.text if result else "",
+                             "confidence": float(result.confidence) if result else 0.0,
+                             "read": bool(result is not None and result.text == text)})
+    return outcomes
+
+
 def score_alpr(photo_set: PhotoSet, results, iou_threshold: float = 0.4, top_k: int = 5) -> dict:
     """End-to-end scoring as openalpr's benchmark does: a true plate is *read* when a detected box
     overlaps it with IoU >= `iou_threshold` and that box's top-1 text equals its text. A box on

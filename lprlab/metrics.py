@@ -177,3 +177,28 @@ def detection_scores(images, iou_threshold: float = 0.5) -> dict[str, float]:
     return {"precision": float(hits.sum() / max(len(hits), 1)), "recall": float(hits.sum() / max(truths_count, 1)),
             "ap": float(np.sum(recall_steps * envelope)), "fp_per_image": float((~hits).sum() / max(count, 1)),
             "truths": truths_count, "detections": int(len(hits)), "images": count, "ignored": ignored}
+
+
+def mcnemar(correct_a, correct_b) -> dict[str, float]:
+    """Exact McNemar test of two readers scored on the same items (McNemar 1947, in its exact
+    binomial form: under the null both readers are as likely to be the only one right).
+
+    Args:
+        correct_a, correct_b: Equal-length sequences of bool, item i right for reader A / B.
+
+    Returns:
+        {"items", "both", "only_a", "only_b", "neither", "p_value"}: counts, and the two-sided
+        p-value of the discordant split (1.0 when no item is discordant).
+
+    Raises:
+        ValueError: if the sequences differ in length.
+    """
+    from scipy.stats import binomtest  # noqa: PLC0415
+
+    a, b = np.asarray(correct_a, bool), np.asarray(correct_b, bool)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"correct_a and correct_b must be 1-D and of one length, got {a.shape} and {b.shape}")
+    only_a, only_b = int((a & ~b).sum()), int((~a & b).sum())
+    p_value = binomtest(only_a, only_a + only_b, 0.5).pvalue if only_a + only_b else 1.0
+    return {"items": int(a.size), "both": int((a & b).sum()), "only_a": only_a, "only_b": only_b,
+            "neither": int((~a & ~b).sum()), "p_value": float(p_value)}

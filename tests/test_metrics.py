@@ -77,3 +77,34 @@ def test_margin_sweep_cuts_each_margin_around_the_true_box(tmp_path):
     assert sweep == {"eu": [0.0, 1.0, 1.0]}
     with pytest.raises(ValueError, match="margins must be > -0.5"):
         margin_sweep(WidthReader(), (-0.5,), root=tmp_path, regions=("eu",))
+
+
+def test_mcnemar_counts_discordant_plates_and_tests_their_split():
+    from lprlab.metrics import mcnemar
+
+    a = [True] * 10 + [True] * 12 + [False] * 2 + [False] * 5
+    b = [True] * 10 + [False] * 12 + [True] * 2 + [False] * 5
+    test = mcnemar(a, b)
+    assert (test["items"], test["both"], test["only_a"], test["only_b"], test["neither"]) == (29, 10, 12, 2, 5)
+    assert test["p_value"] == pytest.approx(2 * (1 + 14 + 91) / 2 ** 14)  # twice P(X <= 2), X ~ Binomial(14, 0.5)
+    assert mcnemar(a, a)["p_value"] == 1.0  # nothing discordant
+    assert mcnemar([True, False], [False, True])["p_value"] == 1.0  # an even split
+    with pytest.raises(ValueError, match="one length"):
+        mcnemar([True], [True, False])
+
+
+def test_alpr_outcomes_line_up_each_true_plate_with_its_matched_reading():
+    from types import SimpleNamespace
+
+    from lprlab.evaluation import PhotoSet, alpr_outcomes, score_alpr
+
+    truths = [np.float32([[0, 0, 40, 10], [100, 0, 40, 10]]), np.float32([[0, 0, 40, 10]])]
+    photos = PhotoSet("br", [None, None], truths, [("ABC1234", "XYZ9876"), ("DEF5678",)], ["a.jpg", "b.jpg"])
+    read = [[SimpleNamespace(box=(101, 0, 40, 10), text="XYZ9876", confidence=0.9, detection_score=0.8,
+                             alternatives=())],
+            [SimpleNamespace(box=(0, 0, 40, 10), text="DEF5G78", confidence=0.4, detection_score=0.9,
+                             alternatives=())]]
+    outcomes = alpr_outcomes(photos, read)
+    assert [(o["photo"], o["truth"], o["text"], o["read"]) for o in outcomes] == [
+        ("a.jpg", "ABC1234", "", False), ("a.jpg", "XYZ9876", "XYZ9876", True), ("b.jpg", "DEF5678", "DEF5G78", False)]
+    assert sum(o["read"] for o in outcomes) / len(outcomes) == pytest.approx(score_alpr(photos, read)["top1"])
