@@ -1,11 +1,12 @@
-"""Two end-to-end readers on the same real photos, plate by plate: how many plates each reads that
-the other does not, and whether the difference is more than chance (exact McNemar test,
+"""Two readers on the same real plates, plate by plate (end to end on the photos, or recognisers on
+the real crops): how many plates each reads that the other does not, and whether the difference is more than chance (exact McNemar test,
 `lprlab.metrics.mcnemar`). With 50-114 plates a region, a few plates either way is noise: a
 p-value under 0.05 is the bar for calling one reader better.
 
     .venv/bin/python benchmarks/eval_alpr.py --skip-video --per-plate a.csv [--recognizer A]
     .venv/bin/python benchmarks/eval_alpr.py --skip-video --per-plate b.csv --recognizer B
     .venv/bin/python benchmarks/compare_readers.py a.csv b.csv [--list]
+    (or two `benchmarks/eval_recognizer.py --per-plate` files: the real crops read with patterns)
 """
 import argparse
 import csv

@@ -5,8 +5,11 @@ reader does), speed, and with --finetune the fine-tuned model on held-out real c
     .venv/bin/python benchmarks/eval_recognizer.py [--weights weights/recognizer_latin] [--finetune]
         [--precision bfloat16]
     .venv/bin/python benchmarks/eval_recognizer.py --weights weights/recognizer_cjk --synthetic-only
+    .venv/bin/python benchmarks/eval_recognizer.py --per-plate a.csv   # each real crop's outcome, with patterns
+                                                                       # (compare two: benchmarks/compare_readers.py)
 """
 import argparse
+import csv
 import os
 import tempfile
 
@@ -22,6 +25,8 @@ parser.add_argument("--precision", default="float32", choices=("float32", "bfloa
 parser.add_argument("--count", type=int, default=3000, help="synthetic test crops")
 parser.add_argument("--finetune", action="store_true", help="also fine-tune on half the real crops")
 parser.add_argument("--epochs", type=int, default=6)
+parser.add_argument("--per-plate", help="write each real crop's reading with patterns here (CSV)")
+parser.add_argument("--real-only", action="store_true", help="only the real sets (no synthetic rows, no speed)")
 parser.add_argument("--synthetic-only", action="store_true", help="skip the real sets (CJK: none exist here)")
 args = parser.parse_args()
 recognizer = load_recognizer(args.weights, args.precision)
@@ -38,25 +43,37 @@ def show(name, table):
 print(f"weights {args.weights}, {args.precision}")
 print("| set | n | plate top-1 | O/0 I/1 merged | characters | per group |")
 print("|---|---:|---:|---:|---:|---|")
-for augment in ("full", "none"):
+for augment in () if args.real_only else ("full", "none"):
     eval_set = evaluation.synthetic_test_set(config.formats, args.count, config.image_size, augment)
     show(f"synthetic ({augment})", evaluation.evaluate(recognizer, eval_set)[0])
 real_sets = [] if args.synthetic_only else evaluation.real_test_sets()
+outcomes = []
 for eval_set in real_sets:
     show(eval_set.name, evaluation.evaluate(recognizer, eval_set)[0])
-    show(f"{eval_set.name}, {eval_set.region} patterns", evaluation.evaluate(recognizer, eval_set, patterns=True)[0])
+    table, readings = evaluation.evaluate(recognizer, eval_set, patterns=True)
+    show(f"{eval_set.name}, {eval_set.region} patterns", table)
+    outcomes += [{"region": eval_set.name, "photo": str(i), "truth": truth, "text": reading.text,
+                  "confidence": float(reading.confidence), "read": reading.text == truth}
+                 for i, (truth, reading) in enumerate(zip(eval_set.texts, readings))]
     if eval_set.region == "br":
         show(f"{eval_set.name}, {eval_set.region} patterns, no colours",
              evaluation.evaluate(recognizer, eval_set, patterns=True, colours=False)[0])
     if eval_set.region == "us":  # the US's rare O and I as a prior (lprlab.postprocess.REGION_CHARACTER_WEIGHTS)
         show(f"{eval_set.name}, {eval_set.region} patterns, no priors",
              evaluation.evaluate(recognizer, eval_set, patterns=True, priors=False)[0])
-if not args.synthetic_only:  # Brazil's two formats with patterns, with and without the crop's colours
+if not args.synthetic_only and not args.real_only:  # Brazil's two formats with patterns, with and without the crop's colours
     for augment in ("full", "none"):
         br = evaluation.synthetic_test_set(("br_mercosur", "br_old"), 2000, config.image_size, augment)
         br = evaluation.EvalSet(f"synthetic br ({augment})", br.images, br.texts, br.groups, "br")
         show(f"{br.name}, br patterns", evaluation.evaluate(recognizer, br, patterns=True)[0])
         show(f"{br.name}, br patterns, no colours", evaluation.evaluate(recognizer, br, patterns=True, colours=False)[0])
+if args.per_plate and outcomes:
+    with open(args.per_plate, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(outcomes[0]))
+        writer.writeheader()
+        writer.writerows(outcomes)
+if args.real_only:
+    raise SystemExit(0)
 speed = evaluation.measure_speed(recognizer)
 print(f"speed: {speed['plates_per_s']:,.0f} plates/s batched, {speed['ms_per_plate']:.2f} ms one plate")
 if args.finetune:
