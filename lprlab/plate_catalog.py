@@ -129,8 +129,10 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
 
 # --- Europe ----------------------------------------------------------------------------------
 # Germany's FE-Schrift (also on other EU plates) draws a narrow W whose middle vertex stops short
-# of the top, read M, H or N by recognisers that never saw one (WOB read M0B, VW read VM); 0.14.0.
-EU_FORMS = "W" + SHORT_VERTEX_W
+# of the top, read M, H or N by recognisers that never saw one (WOB read M0B, VW read VM). 0.14.0
+# drew it on half the EU plates; the recogniser trained on it read a W before 6 real Italian plates
+# that have none (RK819AM as WK819AM), so 0.14.1 turns it off again (README, "Recogniser results").
+EU_FORMS = ""
 
 
 def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, letters: str = LETTERS,

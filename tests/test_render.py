@@ -218,7 +218,7 @@ def test_plate_forms_slab_i_and_short_vertex_w_on_us_plates():
     assert 0 < slabs < len(plates)  # drawn as a form on some plates only
 
 
-def test_rounded_o_form_on_grey_br_plates_and_short_vertex_w_on_eu_plates():
+def test_rounded_o_and_short_vertex_w_forms_on_grey_br_plates():
     from lprlab import render
     from lprlab.formats import ROUNDED_O, SHORT_VERTEX_W
 
@@ -233,7 +233,7 @@ def test_rounded_o_form_on_grey_br_plates_and_short_vertex_w_on_eu_plates():
         assert not render._is_square(ROUNDED_O)
     br = get_format("br_old")
     assert all(v.glyph_aliases == "O" + ROUNDED_O + "W" + SHORT_VERTEX_W for v in br.variants)
-    assert all(v.glyph_aliases == "W" + SHORT_VERTEX_W for v in get_format("eu").variants)
+    assert all(v.glyph_aliases == "" for v in get_format("eu").variants)  # tried in 0.14.0, off in 0.14.1
     plates = [render_plate("OWO1230", br, np.random.default_rng(seed)) for seed in range(16)]
     assert all(p.text == "OWO1230" for p in plates)
     assert len({p.image.tobytes() for p in plates}) == len(plates)
