@@ -46,7 +46,7 @@ try:
     for font in fonts:
         probe = dataclasses.replace(fmt, variants=(dataclasses.replace(variant, fonts=(font,)),))
         for layout, style in LAYOUTS.items():
-            render.draw_style = lambda rng, jitter=0.0, style=style: style
+            render.draw_style = lambda rng, jitter=0.0, max_height=1.0, style=style: style
             plates = [render.render_plate(t, probe, np.random.default_rng(s), height_px=64, variant=variant.name)
                       for t in texts for s in range(args.seeds)]
             truths = [t[args.position] for t in texts for _ in range(args.seeds)]

@@ -77,12 +77,25 @@ def _train(args) -> None:
         return
     from lprlab.formats import max_text_length, resolve_formats  # noqa: PLC0415
 
+    if args.init:
+        import dataclasses  # noqa: PLC0415
+
+        from lprlab.models.recognizer import load_recognizer  # noqa: PLC0415
+
+        model, config, _ = load_recognizer(args.init)
+        config = dataclasses.replace(config, seed=args.seed, free_text=args.free_text, loose_crops=args.loose_crops,
+                                     learning_rate=args.learning_rate or config.learning_rate)
+        train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
+                                   args.data_dir, verbose=2, initial_model=model)
+        print(args.out)
+        return
     groups = {"latin": LATIN_FORMATS, "cjk": CJK_FORMATS}
     formats = resolve_formats(",".join(groups.get(args.formats) or args.formats.split(",")))
     config = RecognizerConfig(image_size=args.size, formats=tuple(f.name for f in formats), seed=args.seed,
                               alphabet="".join(sorted(set("".join(f.alphabet for f in formats)))),
                               max_chars=max(max_text_length(f) for f in formats), free_text=args.free_text,
-                              loose_crops=args.loose_crops, context=args.context)
+                              loose_crops=args.loose_crops, context=args.context,
+                              **({"learning_rate": args.learning_rate} if args.learning_rate else {}))
     train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                                args.data_dir, verbose=2)
     print(args.out)
@@ -411,6 +424,10 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--finetune", metavar="DIR", help="fine-tune --weights on DIR (images + labels.csv)")
     rec.add_argument("--weights", help="weights to fine-tune (default: weights/recognizer_latin)")
     rec.add_argument("--holdout", type=float, default=0.5, help="share of DIR kept out of fine-tuning")
+    rec.add_argument("--init", metavar="WEIGHTS",
+                     help="continue these weights on fresh synthetic crops (their formats, size and network are "
+                          "kept; --size, --formats and --context are ignored); use a --seed other than theirs")
+    rec.add_argument("--learning-rate", type=float, help="peak learning rate of the cosine decay (default 1e-3)")
     rec.set_defaults(run=_train)
     det = train.add_parser("detector", help="train the plate detector on synthetic scene tiles")
     det.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

@@ -24,6 +24,10 @@ DEFAULT_MARGIN = (-0.02, 0.12)  # per side, share of the plate's size; negative 
 LOOSE_MARGIN = (0.1, 0.12)
 LOOSE_MAX = 0.45
 CHARACTER_CLEARANCE = 0.01
+# Tight crops: real US crops are often cut at the plate's edge with the first or last character
+# touching it, and the recogniser dropped those characters (0.15.0). A share of the other crops
+# draws each horizontal margin uniformly between the character rows (+ CHARACTER_CLEARANCE) and 0.
+TIGHT_SHARE = 0.2
 CROP_POSE = ScenePreset("crop", yaw_deg=(-20.0, 20.0), pitch_deg=(-12.0, 12.0), roll_deg=(-4.0, 4.0))
 
 
@@ -63,6 +67,8 @@ def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
         text: Render this text instead of a random one.
         free_text: Probability of a free text (any letter or digit at each position of a real
             layout; see `lprlab.render.random_plate`).
+        loose: Probability of a loose crop (as the detector cuts real plates, see `LOOSE_MARGIN`);
+            of the others, `TIGHT_SHARE` are cut tight, down to the first and last characters.
 
     Returns:
         A `PlateCrop`.
@@ -83,6 +89,8 @@ def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
     span = high - low
     if loose and rng.random() < loose:
         before, after = _loose_margins(plate.char_boxes, (h, w), corners, rng)
+    elif rng.random() < TIGHT_SHARE:
+        before, after = _tight_margins(plate.char_boxes, (h, w), corners, margin, rng)
     else:
         before = span * rng.uniform(*margin, size=2)
         after = span * rng.uniform(*margin, size=2)
@@ -96,11 +104,9 @@ def make_plate_crop(formats: tuple[PlateFormat, ...], rng: np.random.Generator,
     return PlateCrop(image, plate.text, plate.format, plate.variant, corners)
 
 
-def _loose_margins(char_boxes: np.ndarray, plate_size: tuple[int, int], corners: np.ndarray,
-                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(before, after) margins in pixels, (x, y) each, of a loose crop around the projected plate
-    `corners`: drawn per side from `LOOSE_MARGIN` of the plate's projected size, clipped to
-    `LOOSE_MAX` and never closer to the projected characters than `CHARACTER_CLEARANCE`."""
+def _ink_floors(char_boxes: np.ndarray, plate_size: tuple[int, int], corners: np.ndarray):
+    """The most negative margins (before, after; x, y each, shares of the projected plate's size)
+    that keep `CHARACTER_CLEARANCE` between the crop's edges and the projected characters."""
     h, w = plate_size
     homography = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners)
     x, y, bw, bh = (char_boxes[:, i] for i in range(4))
@@ -111,10 +117,32 @@ def _loose_margins(char_boxes: np.ndarray, plate_size: tuple[int, int], corners:
     span = high - low
     floor_before = -np.maximum((ink.min(axis=0) - low) / span - CHARACTER_CLEARANCE, 0.0)
     floor_after = -np.maximum((high - ink.max(axis=0)) / span - CHARACTER_CLEARANCE, 0.0)
+    return floor_before, floor_after
+
+
+def _loose_margins(char_boxes: np.ndarray, plate_size: tuple[int, int], corners: np.ndarray,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(before, after) margins in pixels, (x, y) each, of a loose crop around the projected plate
+    `corners`: drawn per side from `LOOSE_MARGIN` of the plate's projected size, clipped to
+    `LOOSE_MAX` and never closer to the projected characters than `CHARACTER_CLEARANCE`."""
+    floor_before, floor_after = _ink_floors(char_boxes, plate_size, corners)
+    span = corners.max(axis=0) - corners.min(axis=0)
     draw = rng.normal(*LOOSE_MARGIN, size=4).reshape(2, 2)
     before = np.clip(draw[0], floor_before, LOOSE_MAX) * span
     after = np.clip(draw[1], floor_after, LOOSE_MAX) * span
     return before.astype(np.float32), after.astype(np.float32)
+
+
+def _tight_margins(char_boxes: np.ndarray, plate_size: tuple[int, int], corners: np.ndarray,
+                   margin: tuple[float, float], rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(before, after) margins in pixels, (x, y) each, of a tight crop: each horizontal margin
+    uniform between the characters' floor (see `_ink_floors`) and 0, so the first and last
+    characters may touch the crop's edges; the vertical ones drawn from `margin` as usual."""
+    floor_before, floor_after = _ink_floors(char_boxes, plate_size, corners)
+    span = corners.max(axis=0) - corners.min(axis=0)
+    before = np.array([rng.uniform(min(floor_before[0], 0.0), 0.0), rng.uniform(*margin)])
+    after = np.array([rng.uniform(min(floor_after[0], 0.0), 0.0), rng.uniform(*margin)])
+    return (before * span).astype(np.float32), (after * span).astype(np.float32)
 
 
 def _resize_plate(image: np.ndarray, scale: np.ndarray) -> np.ndarray:

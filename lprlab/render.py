@@ -28,6 +28,10 @@ MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
 CANONICAL_LAYOUT_FORMATS = ("jp", "kr", "cn")  # formats always set in their canonical layout
 STYLE_JITTER = 0.7  # share of plates whose glyph width, spacing and height are varied (see `LayoutStyle`)
+STYLE_MAX_HEIGHT = 1.06  # largest character height factor of a varied `LayoutStyle`
+# Formats whose real dies set taller characters than the catalogue's row: real Illinois, Idaho,
+# North Carolina and Montana characters span about 0.6 of the plate's height, the US row 0.53 (0.15.0).
+TALL_HEIGHT = {"us": 1.22}
 FONT_POOL_SHARE = 0.35  # share of Latin plates set in a font of `plate_catalog.FONT_POOL` instead of the variant's
 ALIAS_SHARE = 0.5  # share of plates of a variant with `glyph_aliases` drawn with the aliases
 PICTURE_FONT = "DejaVuSansCondensed-Bold.ttf"
@@ -70,13 +74,14 @@ class LayoutStyle:
     overflow: float = MAX_OVERFLOW
 
 
-def draw_style(rng: np.random.Generator, jitter: float = STYLE_JITTER) -> LayoutStyle:
+def draw_style(rng: np.random.Generator, jitter: float = STYLE_JITTER,
+               max_height: float = STYLE_MAX_HEIGHT) -> LayoutStyle:
     """A random `LayoutStyle`: canonical with probability 1 - `jitter`, else condense 0.7-1.1,
-    gap 0.6-2.6, height 0.85-1.06, a stroke weight among `STROKE_WEIGHTS` and a wide-glyph
-    overflow of 0.95-1.15 cells."""
+    gap 0.6-2.6, height 0.85-`max_height` (a factor on the row height), a stroke weight among
+    `STROKE_WEIGHTS` and a wide-glyph overflow of 0.95-1.15 cells."""
     if rng.random() >= jitter:
         return LayoutStyle()
-    return LayoutStyle(float(rng.uniform(0.7, 1.1)), float(rng.uniform(0.6, 2.6)), float(rng.uniform(0.85, 1.06)),
+    return LayoutStyle(float(rng.uniform(0.7, 1.1)), float(rng.uniform(0.6, 2.6)), float(rng.uniform(0.85, max_height)),
                        int(STROKE_WEIGHTS[rng.integers(len(STROKE_WEIGHTS))]), float(rng.uniform(0.95, MAX_OVERFLOW)))
 
 
@@ -470,7 +475,8 @@ def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: s
     shadow = colour * 0.45 if rng.random() < 0.5 else None
     # CJK plates keep their canonical layout: no real CJK plates here to justify varying it, and
     # the CJK weights were trained on it.
-    style = LayoutStyle() if fmt.name in CANONICAL_LAYOUT_FORMATS else draw_style(rng)
+    style = (LayoutStyle() if fmt.name in CANONICAL_LAYOUT_FORMATS
+             else draw_style(rng, max_height=TALL_HEIGHT.get(fmt.name, STYLE_MAX_HEIGHT)))
     if fmt.name not in CANONICAL_LAYOUT_FORMATS and rng.random() < FONT_POOL_SHARE:
         font_name = FONT_POOL[rng.integers(len(FONT_POOL))]
     aliases = plate_variant.glyph_aliases

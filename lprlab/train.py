@@ -123,8 +123,10 @@ def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train
 
 def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathLike, count: int = 150_000,
                                val_count: int = 5_000, epochs: int = 6, batch_size: int = 128,
-                               data_dir: str | os.PathLike = "data/synth", verbose: int | str = "auto"):
-    """Generates (or reuses) synthetic train and validation crops for `config`, then trains.
+                               data_dir: str | os.PathLike = "data/synth", verbose: int | str = "auto",
+                               initial_model: keras.Model | None = None):
+    """Generates (or reuses) synthetic train and validation crops for `config`, then trains (from
+    `initial_model`'s weights when given: a shipped model continued on a newer generator's crops).
 
     The sets live in ``data_dir/recognizer-<formats>-<size>[-free<f>]-v<lprlab version>-<count>-s<seed>``
     (resumable); the
@@ -140,7 +142,8 @@ def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathL
     train = make_synthetic_set(config, count, config.seed, data_dir / f"recognizer-{tag}-{count}-s{config.seed}")
     validation = make_synthetic_set(dataclasses.replace(config, free_text=0.0), val_count, config.seed + 1,
                                     data_dir / f"recognizer-{tag}-{val_count}-s{config.seed + 1}")
-    return train_recognizer(config, run_dir, train, validation, epochs, batch_size, verbose=verbose)
+    return train_recognizer(config, run_dir, train, validation, epochs, batch_size, initial_model=initial_model,
+                            verbose=verbose)
 
 
 def split_by_name(names, holdout: float, seed: int = 0) -> tuple[list[int], list[int]]:

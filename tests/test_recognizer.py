@@ -272,3 +272,16 @@ def test_an_ensemble_averages_its_members_slot_probabilities(tmp_path):
         Ensemble([Recognizer(first, TINY, {}), Recognizer(build_recognizer(other), other, {})])
     with pytest.raises(ValueError, match="at least one"):
         Ensemble([])
+
+
+def test_training_continues_from_given_weights_on_fresh_synthetic_crops(tmp_path):
+    start = build_recognizer(TINY)
+    save_recognizer(start, TINY, tmp_path / "start")
+    main(["train", "recognizer", "--init", str(tmp_path / "start"), "--out", str(tmp_path / "run"), "--count", "64",
+          "--val-count", "16", "--epochs", "1", "--seed", "3", "--learning-rate", "1e-9",
+          "--data-dir", str(tmp_path / "synth")])
+    model, config, _ = load_recognizer(tmp_path / "run" / "model")
+    assert config.formats == TINY.formats and config.image_size == TINY.image_size  # the weights' network
+    assert config.seed == 3 and config.learning_rate == 1e-9
+    for trained, initial in zip(model.trainable_weights, start.trainable_weights):  # not a new network
+        np.testing.assert_allclose(np.asarray(trained), np.asarray(initial), atol=1e-5)

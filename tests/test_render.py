@@ -92,11 +92,17 @@ def test_layout_styles_vary_width_and_spacing_but_keep_every_character_inside_th
     rng = np.random.default_rng(0)
     styles = [draw_style(rng) for _ in range(200)]
     assert LayoutStyle() in styles and len(set(styles)) > 100  # canonical and varied plates
-    assert all(0.7 <= s.condense <= 1.1 and 0.6 <= s.gap <= 2.6 for s in styles)
+    assert all(0.7 <= s.condense <= 1.1 and 0.6 <= s.gap <= 2.6 and s.height <= 1.06 for s in styles)
+    tall = [draw_style(rng, max_height=1.22).height for _ in range(200)]
+    assert max(tall) > 1.1 and max(tall) <= 1.22  # the taller characters of real US dies
+    heights = []
     for i in range(40):
         plate = random_plate(fmt, np.random.default_rng([9, i]), height_px=64)
         x, y, w, h = plate.char_boxes.T
         assert np.all(x >= 0) and np.all(x + w <= plate.image.shape[1])
+        assert np.all(y >= 0) and np.all(y + h <= plate.image.shape[0])
+        heights.append(h.max() / plate.image.shape[0])
+    assert max(heights) > 0.56  # taller than the catalogue's US row (0.53 of the plate)
 
 
 def test_emblem_separator_is_drawn_between_groups_and_is_not_text():

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from lprlab.backgrounds import PhotoBackgrounds
-from lprlab.crops import LOOSE_MAX, _loose_margins, make_plate_crop
+from lprlab.crops import CHARACTER_CLEARANCE, LOOSE_MAX, _loose_margins, _tight_margins, make_plate_crop
 from lprlab.formats import resolve_formats
 from lprlab.render import random_plate
 from lprlab.scene import PRESETS, is_present, make_scene, make_window, project_plate
@@ -93,6 +93,28 @@ def test_loose_crops_keep_every_character_and_vary_the_margins():
         cuts += int(np.any(before < 0) or np.any(after < 0))
         wide += int(np.any(before > 0.2 * (high - low)) or np.any(after > 0.2 * (high - low)))
     assert cuts > 10 and wide > 10  # both tight crops into the border and wide ones with surroundings
+
+
+def test_tight_crops_reach_the_characters_without_cutting_them():
+    render = resolve_formats(["eu", "us", "br_old"])
+    closest = []
+    for i in range(40):
+        rng = np.random.default_rng([5, i])
+        plate = random_plate(render[i % len(render)], rng, 64)
+        h, w = plate.image.shape[:2]
+        corners = project_plate((h, w), rng.uniform(-20, 20), rng.uniform(-12, 12), rng.uniform(-4, 4))
+        before, after = _tight_margins(plate.char_boxes, (h, w), corners, (-0.02, 0.12), rng)
+        low, high = corners.min(axis=0), corners.max(axis=0)
+        span = high - low
+        homography = cv2.getPerspectiveTransform(np.float32([[0, 0], [w, 0], [w, h], [0, h]]), corners)
+        x, y, bw, bh = plate.char_boxes.T
+        ink = cv2.perspectiveTransform(np.float32([np.c_[x, y], np.c_[x + bw, y + bh], np.c_[x + bw, y],
+                                                   np.c_[x, y + bh]]).reshape(-1, 1, 2), homography).reshape(-1, 2)
+        left, right = low[0] - before[0], high[0] + after[0]
+        assert before[0] <= 0 and after[0] <= 0  # cut into the plate's border, or at its edge
+        assert ink[:, 0].min() >= left - 1e-3 and ink[:, 0].max() <= right + 1e-3  # no character is cut
+        closest.append(min(ink[:, 0].min() - left, right - ink[:, 0].max()) / span[0])
+    assert min(closest) < 2 * CHARACTER_CLEARANCE  # some crops reach the characters
 
 
 def test_unreadable_background_folders_give_clear_errors(tmp_path):
