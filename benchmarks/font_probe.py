@@ -6,7 +6,7 @@ plates but not on synthetic ones in any font, the real glyph is likely one no fo
 font that reproduces the misreading is a candidate (this is how Play came in, generator 0.11.0).
 
     .venv/bin/python benchmarks/font_probe.py [--weights weights/recognizer_latin] [--format br_old]
-        [--texts OKL0817,OZS6477,OUN4297,DKL0817,DZS6477,DUN4297] [--position 0] [--seeds 5]
+        [--texts OKL0817,OZS6477,OUN4297,DKL0817,DZS6477,DUN4297] [--position 0] [--seeds 5] [--variant V]
 
 Prints, per font and layout, how often the character at `--position` was read as what.
 """
@@ -23,7 +23,9 @@ from lprlab import render  # noqa: E402
 from lprlab.formats import get_format  # noqa: E402
 from lprlab.recognition import load_recognizer  # noqa: E402
 
-LAYOUTS = {"canonical": render.LayoutStyle(), "condensed bold": render.LayoutStyle(condense=0.8, weight=6)}
+LAYOUTS = {"canonical": render.LayoutStyle(), "condensed bold": render.LayoutStyle(condense=0.8, weight=6),
+           "condensed, W and M in one cell": render.LayoutStyle(condense=0.75, overflow=0.95),
+           "very condensed, light": render.LayoutStyle(condense=0.6, weight=-3, overflow=0.85)}
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--weights", default="weights/recognizer_latin")
@@ -31,12 +33,13 @@ parser.add_argument("--format", default="br_old")
 parser.add_argument("--texts", default="OKL0817,OZS6477,OUN4297,DKL0817,DZS6477,DUN4297")
 parser.add_argument("--position", type=int, default=0, help="character position probed")
 parser.add_argument("--seeds", type=int, default=5, help="plates per text, font and layout")
+parser.add_argument("--variant", default="", help="variant of --format (default: its first)")
 parser.add_argument("--fonts", default="", help="comma-separated font files (default: the variant's own)")
 args = parser.parse_args()
 recognizer = load_recognizer(args.weights)
 fmt = get_format(args.format)
 texts = [t.strip() for t in args.texts.split(",") if t.strip()]
-variant = fmt.variants[0]
+variant = fmt.variant(args.variant) if args.variant else fmt.variants[0]
 fonts = [f for f in args.fonts.split(",") if f] or sorted(set(variant.fonts))
 print(f"recogniser {args.weights}; format {fmt.name} variant {variant.name}; character {args.position} of "
       f"{', '.join(texts)}; {args.seeds} plates each")

@@ -9,7 +9,7 @@ see the README's "Fonts" section and ``fonts/make_fonts.py``.
 from __future__ import annotations
 
 from lprlab.formats import (
-    LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
+    LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
 )
 
 DIN = "OSP-DIN.ttf"
@@ -189,8 +189,9 @@ EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL
 
 # --- United States ---------------------------------------------------------------------------
 # US dies draw the I with slab serifs and many a narrow W whose middle vertex stops short: drawn so
-# on `render.ALIAS_SHARE` of the US plates (0.9.2).
-US_FORMS = "I" + SLAB_I + "W" + SHORT_VERTEX_W
+# on `render.ALIAS_SHARE` of the US plates (0.9.2); Texas and California dies a W with upright outer
+# stems, drawn instead of the short-vertex W on half of those plates (0.15.0).
+US_FORMS = "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W
 US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radius=0.035)
 
 
@@ -265,7 +266,7 @@ US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 4-8 
     _us("california", ("NLLLDDD", "NLLL·DDD", VANITY), ("California",), ("dmv.ca.gov", ""), WHITE, (25, 35, 120), (190, 30, 40)),
     _us("new_york", ("LLL-DDDD",), ("NEW YORK",), ("EMPIRE STATE", "THE EMPIRE STATE"), (246, 190, 60),
         (20, 30, 90), (20, 30, 90), fonts=(ROBOTO, BEBAS)),
-    _us("texas", ("LLL-DDDD", "LLLDDDD", "AAA·AAA", VANITY), ("TEXAS",), ("THE LONE STAR STATE",), WHITE, BLACK, BLACK),
+    _us("texas", ("LLL-DDDD", "LLLDDDD", "LLLeDDDD", "AAA·AAA", VANITY), ("TEXAS",), ("THE LONE STAR STATE",), WHITE, BLACK, BLACK),
     _us("florida", ("LLL LDD", "DDD LLL", "LLLLDD", "LLLeLDD", "DDDeLLL", "DDDeLDL"), ("MYFLORIDA.COM", "FLORIDA"), ("SUNSHINE STATE",), WHITE,
         (0, 95, 55), (0, 95, 55), fonts=(DEJAVU, ROBOTO)),
     _us("illinois", ("LL DDDDD", "DDDDDDD", "NAA·AAA", VANITY), ("Illinois",), ("LAND OF LINCOLN",), WHITE, (130, 20, 30),

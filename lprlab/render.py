@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from lprlab.decorations import caption_stamp, load_font, plate_size_px, plate_template
 from lprlab.formats import (
-    DIGITS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, Caption, PlateFormat, PlateVariant, match_text, mixed_chars, parse_pattern,
+    DIGITS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Caption, PlateFormat, PlateVariant, match_text, mixed_chars, parse_pattern,
     pattern_regex, random_text, validate_text,
 )
 from lprlab.plate_catalog import FONT_POOL
@@ -164,7 +164,14 @@ def _rounded_o(font_name: str) -> np.ndarray:
     return cv2.resize(ring.astype(np.uint8) * 255, (width, height), interpolation=cv2.INTER_AREA)
 
 
-PLATE_FORMS = {SLAB_I: _slab_i, SHORT_VERTEX_W: _short_vertex_w, ROUNDED_O: _rounded_o}
+def _straight_w(font_name: str) -> np.ndarray:
+    """The font's M turned upside down: a W with the M's upright outer stems and its middle vertex
+    at the top, as Texas and California dies draw it (recogniser 0.14 read those W as H, N or M:
+    every font's W has slanted outer strokes). Same ink box as the M."""
+    return np.ascontiguousarray(_glyph_ink(font_name, "M")[::-1])
+
+
+PLATE_FORMS = {SLAB_I: _slab_i, SHORT_VERTEX_W: _short_vertex_w, ROUNDED_O: _rounded_o, STRAIGHT_W: _straight_w}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -480,7 +487,13 @@ def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: s
     if fmt.name not in CANONICAL_LAYOUT_FORMATS and rng.random() < FONT_POOL_SHARE:
         font_name = FONT_POOL[rng.integers(len(FONT_POOL))]
     aliases = plate_variant.glyph_aliases
-    drawn_as = dict(zip(aliases[0::2], aliases[1::2])) if aliases and rng.random() < ALIAS_SHARE else {}
+    drawn_as = {}
+    if aliases and rng.random() < ALIAS_SHARE:
+        forms: dict[str, list[str]] = {}
+        for char, form in zip(aliases[0::2], aliases[1::2]):
+            forms.setdefault(char, []).append(form)
+        drawn_as = {char: choices[rng.integers(len(choices))] if len(choices) > 1 else choices[0]
+                    for char, choices in forms.items()}
     boxes = []
     for pattern_row, row in zip(pattern.split("|"), plate_variant.rows):
         items = [(kind, drawn_as.get(char, char)) for kind, char in _row_items(pattern_row, groups)]
