@@ -204,10 +204,11 @@ def finetune_recognizer(weights: str | os.PathLike, folder: str | os.PathLike, r
 
 
 def export_weights(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,
-                   data: str = "") -> pathlib.Path:
+                   data: str = "", continued_from: str | os.PathLike | None = None) -> pathlib.Path:
     """Copies ``run_dir/model.keras`` to ``<destination>.keras`` with its metadata, adding the
     per-epoch training log (``history``), a description of the training `data` and measured
-    `figures`. Returns the ``.keras`` path."""
+    `figures`. With `continued_from` (the weights the run started from, ``--init``), their own
+    data, training and history are kept under ``continued_from``. Returns the ``.keras`` path."""
     import csv  # noqa: PLC0415
 
     from lprlab.models.recognizer import load_recognizer  # noqa: PLC0415
@@ -219,4 +220,9 @@ def export_weights(run_dir: str | os.PathLike, destination: str | os.PathLike, f
     extra = {k: v for k, v in info.items() if k not in ("model", "config", "saved")}
     extra.update(history=history, data=data or extra.get("data", ""), figures={**extra.get("figures", {}),
                                                                                **(figures or {})})
+    if continued_from is not None:
+        _, _, earlier = load_recognizer(continued_from)
+        extra["continued_from"] = {"weights": str(continued_from), "saved": earlier.get("saved", ""),
+                                   **{k: earlier[k] for k in ("data", "training", "history", "continued_from")
+                                      if k in earlier}}
     return save_recognizer(model, config, destination, extra)

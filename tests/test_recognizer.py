@@ -285,3 +285,10 @@ def test_training_continues_from_given_weights_on_fresh_synthetic_crops(tmp_path
     assert config.seed == 3 and config.learning_rate == 1e-9
     for trained, initial in zip(model.trainable_weights, start.trainable_weights):  # not a new network
         np.testing.assert_allclose(np.asarray(trained), np.asarray(initial), atol=1e-5)
+    from lprlab.train import export_weights
+
+    save_recognizer(start, TINY, tmp_path / "start", {"data": "first crops", "history": [{"epoch": 0.0}]})
+    export_weights(tmp_path / "run", tmp_path / "shipped", data="fresh crops", continued_from=tmp_path / "start")
+    _, _, info = load_recognizer(tmp_path / "shipped")
+    assert info["data"] == "fresh crops" and len(info["history"]) == 1  # this run's one epoch
+    assert info["continued_from"]["data"] == "first crops" and info["continued_from"]["history"] == [{"epoch": 0.0}]
