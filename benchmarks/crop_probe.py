@@ -23,7 +23,7 @@ from lprlab.recognition import load_recognizer  # noqa: E402
 
 S = render.LayoutStyle
 PROBES = {  # name: (layout style or None for the generator's own draw, margin or None for the default)
-    "generator's layouts, default margins": (None, None),
+    "generator's layouts and margins": (None, None),
     "canonical layout": (S(), None),
     "all sides cut at the plate's edge": (None, (0.0, 0.0)),
     "all sides cut 3% into the plate": (None, (-0.03, -0.03)),
