@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from lprlab.formats import PlateVariant
-from lprlab.plate_parts import Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, Scenery
+from lprlab.plate_parts import Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, Scenery, SideMark
 
 FONTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "fonts"
 SUPERSAMPLE = 2
@@ -59,7 +59,7 @@ def plate_template(variant: PlateVariant, scheme: ColourScheme, height_px: int) 
     image = Image.new("RGB", size, scheme.background)
     draw = ImageDraw.Draw(image)
     for decoration in variant.decorations:
-        if not isinstance(decoration, Caption):
+        if not isinstance(decoration, (Caption, SideMark)):  # those change per plate
             draw_decoration(decoration, draw, size, scheme, None)
     array = cv2.resize(np.asarray(image), (width, height), interpolation=cv2.INTER_AREA)
     array.setflags(write=False)

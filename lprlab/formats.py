@@ -50,7 +50,7 @@ SLAB_I, SHORT_VERTEX_W, ROUNDED_O, STRAIGHT_W = "\ue001", "\ue002", "\ue003", "\
 _QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
 
 from lprlab.plate_parts import (  # noqa: E402,F401 (re-exported: the catalogue imports them from here)
-    RGB, Band, Bolts, Border, Box, Caption, ColourScheme, Decoration, EUStars, Flag, Row, Scenery,
+    RGB, Band, Bolts, Border, Box, Caption, ColourScheme, Decoration, EUStars, Flag, Row, Scenery, SideMark,
 )
 
 

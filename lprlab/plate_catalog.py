@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from lprlab.formats import (
     LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
+    SideMark,
 )
 
 DIN = "OSP-DIN.ttf"
@@ -195,6 +196,12 @@ US_FORMS = "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W
 US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radius=0.035)
 
 
+# Marks against the registration (0.16.0): on real US crops the stacked type letters (``BR 2515``
+# read ``892515``), Wyoming's county number and seals beside the text were the largest group of
+# misreadings (read longer than the truth); the fixed-place captions above sit too far from it.
+US_SIDE_MARK = SideMark(("stacked", "county", "seal"), 0.25)
+
+
 def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], background, text, caption_colour,
         fonts=(ROBOTO, DEJAVU, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D,
                PLAY_BOLD),
@@ -202,7 +209,8 @@ def _us(name: str, patterns, top: tuple[str, ...], bottom: tuple[str, ...], back
         rows=None) -> PlateVariant:
     decorations = (*extra,
                    Caption((0.27, 0.03, 0.73, 0.2), top, colour=caption_colour, font=SCRIPT),
-                   Caption((0.27, 0.82, 0.73, 0.96), bottom, colour=caption_colour), US_BOLTS, Border(0.02, 0.015))
+                   Caption((0.27, 0.82, 0.73, 0.96), bottom, colour=caption_colour), US_BOLTS, Border(0.02, 0.015),
+                   US_SIDE_MARK)
     return PlateVariant(
         name=name, size_mm=(305, 152), patterns=patterns,
         rows=rows or (Row(top=0.25, bottom=0.78, left=0.05, right=0.95),),
@@ -256,7 +264,7 @@ def _us_generic(name: str, scenery: Scenery | None, schemes, side: str = "") -> 
                PLAY_BOLD),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
                      Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015),
-                     *marks),
+                     *marks, *(() if side else (US_SIDE_MARK,))),
         letters=LETTERS, glyph_aliases=US_FORMS,
     )
 

@@ -100,4 +100,29 @@ class Border:
     inset: float = 0.02
 
 
-Decoration = Band | Caption | Scenery | EUStars | Flag | Bolts | Border
+@dataclasses.dataclass(frozen=True)
+class SideMark:
+    """Marks beside the registration that are not part of it, placed against the characters
+    themselves (not at a fixed place on the plate), as on real US plates: on `share` of the plates
+    one of `kinds` is drawn, and the row gives up the room it takes on that side.
+
+    Kinds: ``stacked``, two letters (or digits) one above the other, each about half the
+    character height, in the plate's font (a specialty plate's type: Massachusetts ``BR``, New
+    Hampshire ``CH``, Wyoming's right-hand ``BH``); ``county``, a county number as tall as the
+    characters, then a picture, then the registration (Wyoming's ``22 [horse] 248``); ``seal``, a
+    round emblem about as tall as the characters (club, college and veterans' seals). Drawn by
+    `lprlab.render`.
+    """
+
+    kinds: tuple[str, ...] = ("stacked", "county", "seal")
+    share: float = 0.3
+
+    def __post_init__(self):
+        unknown = set(self.kinds) - {"stacked", "county", "seal"}
+        if unknown or not self.kinds:
+            raise ValueError(f"SideMark kinds must be among stacked, county, seal; got {self.kinds!r}")
+        if not 0.0 <= self.share <= 1.0:
+            raise ValueError(f"SideMark share must be in [0, 1], got {self.share}")
+
+
+Decoration = Band | Caption | Scenery | EUStars | Flag | Bolts | Border | SideMark

@@ -16,8 +16,8 @@ from PIL import Image, ImageDraw
 
 from lprlab.decorations import caption_stamp, load_font, plate_size_px, plate_template
 from lprlab.formats import (
-    DIGITS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Caption, PlateFormat, PlateVariant, match_text, mixed_chars, parse_pattern,
-    pattern_regex, random_text, validate_text,
+    DIGITS, LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Caption, PlateFormat, PlateVariant, SideMark, match_text,
+    mixed_chars, parse_pattern, pattern_regex, random_text, validate_text,
 )
 from lprlab.plate_catalog import FONT_POOL
 
@@ -376,6 +376,92 @@ def _picture(canvas, cx: float, cy: float, w: float, h: float, text_colour, rng:
     _blend(canvas, _glyph(PICTURE_FONT, symbol, hi, wi), round(cx - wi / 2), round(cy - hi / 2), colour)
 
 
+@dataclasses.dataclass(frozen=True)
+class _MarkPlan:
+    """One plate's `SideMark`, drawn before the layout so the row can give up its room: `chars`
+    are the stacked characters or the county number; `gap` and `size` (seal diameter, picture
+    width) are in character heights."""
+
+    kind: str
+    side: str
+    chars: str
+    gap: float
+    size: float
+    colour: tuple[float, float, float]
+
+
+def _plan_side_mark(mark: SideMark, rng: np.random.Generator, text_colour) -> _MarkPlan | None:
+    """Whether this plate draws `mark` (with probability `mark.share`) and how."""
+    if rng.random() >= mark.share:
+        return None
+    kind = mark.kinds[rng.integers(len(mark.kinds))]
+    text_colour = tuple(float(c) for c in text_colour)
+    accent = tuple(float(c) for c in PICTURE_COLOURS[rng.integers(len(PICTURE_COLOURS))])
+    if kind == "stacked":
+        pool = LETTERS if rng.random() < 0.85 else DIGITS
+        chars = "".join(pool[i] for i in rng.integers(len(pool), size=2))
+        return _MarkPlan(kind, "left" if rng.random() < 0.6 else "right", chars, float(rng.uniform(0.04, 0.3)),
+                         float(rng.uniform(0.4, 0.5)), text_colour if rng.random() < 0.7 else accent)
+    if kind == "county":
+        number = str(int(rng.integers(1, 24)))
+        return _MarkPlan(kind, "left", number, float(rng.uniform(0.08, 0.3)), float(rng.uniform(0.6, 1.0)), text_colour)
+    colour = tuple(float(c) for c in STICKER_COLOURS[rng.integers(len(STICKER_COLOURS))])
+    return _MarkPlan(kind, "left" if rng.random() < 0.85 else "right", "", float(rng.uniform(0.08, 0.35)),
+                     float(rng.uniform(0.85, 1.25)), colour if rng.random() < 0.5 else accent)
+
+
+def _side_mark_width(plan: _MarkPlan, font_name: str, height: float) -> float:
+    """Room in px a planned mark takes beside characters `height` px high, its gap included."""
+    if plan.kind == "stacked":
+        widths = [_natural_size(font_name, c, plan.size * height, False)[1] for c in plan.chars]
+        return max(widths) + plan.gap * height
+    if plan.kind == "county":
+        digits = sum(_natural_size(font_name, c, height, False)[1] for c in plan.chars)
+        return digits + 0.1 * height * (len(plan.chars) - 1) + 0.15 * height + 1.2 * plan.size * height + plan.gap * height
+    return (plan.size + plan.gap) * height
+
+
+def _draw_side_mark(canvas: np.ndarray, plan: _MarkPlan, font_name: str, weight: int, edge: float, top: float,
+                    height: float, rng: np.random.Generator) -> None:
+    """Draws `plan` against the registration: `edge` is the x (px) of its first character's left
+    side (the mark goes left of it) or its last character's right side; `top` and `height` (px)
+    are those of the characters."""
+    width = _side_mark_width(plan, font_name, height) - plan.gap * height
+    left = edge - plan.gap * height - width if plan.side == "left" else edge + plan.gap * height
+    if plan.kind == "stacked":
+        letter_h = plan.size * height
+        for k, char in enumerate(plan.chars):
+            glyph_w = _natural_size(font_name, char, letter_h, False)[1]
+            y = top if k == 0 else top + height - letter_h
+            hi, wi = max(1, round(letter_h)), max(1, round(glyph_w))
+            _blend(canvas, _glyph(font_name, char, hi, wi, weight), round(left + (width - glyph_w) / 2), round(y),
+                   np.asarray(plan.colour, np.float32))
+    elif plan.kind == "county":
+        x = left
+        for char in plan.chars:
+            glyph_w = _natural_size(font_name, char, height, False)[1]
+            hi, wi = max(1, round(height)), max(1, round(glyph_w))
+            _blend(canvas, _glyph(font_name, char, hi, wi, weight), round(x), round(top), np.asarray(plan.colour, np.float32))
+            x += glyph_w + 0.1 * height
+        picture_w = plan.size * height
+        _picture(canvas, x + 0.05 * height + 0.6 * picture_w, top + height / 2, picture_w, height, plan.colour, rng)
+    else:  # a seal: a disc, a ring and a figure or a letter inside
+        radius = plan.size * height / 2
+        centre = (round(left + radius), round(top + height / 2))
+        cv2.circle(canvas, centre, max(1, round(radius)), plan.colour, -1, cv2.LINE_AA)
+        ring = (250.0, 250.0, 245.0) if sum(plan.colour) < 400 else (30.0, 30.0, 35.0)
+        cv2.circle(canvas, centre, max(1, round(radius * 0.8)), ring, max(1, round(radius * 0.08)), cv2.LINE_AA)
+        if rng.random() < 0.4:
+            char = (LETTERS + DIGITS)[rng.integers(len(LETTERS + DIGITS))]
+            inner_h = radius * 1.0
+            inner_w = _natural_size(font_name, char, inner_h, False)[1]
+            hi, wi = max(1, round(inner_h)), max(1, round(inner_w))
+            _blend(canvas, _glyph(font_name, char, hi, wi, weight), round(centre[0] - inner_w / 2),
+                   round(centre[1] - inner_h / 2), np.asarray(ring, np.float32))
+        else:
+            _emblem(canvas, centre[0], centre[1], radius * 1.1, rng)
+
+
 # Austrian state arms, simplified to a shield's field and its figure: (field, figure) RGB.
 AUSTRIAN_ARMS = (((210, 30, 40), (250, 250, 250)), ((250, 250, 250), (210, 30, 40)), ((240, 200, 40), (20, 20, 20)),
                  ((30, 60, 160), (240, 200, 40)), ((30, 120, 60), (250, 250, 250)), ((20, 20, 20), (240, 200, 40)))
@@ -494,10 +580,24 @@ def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: s
             forms.setdefault(char, []).append(form)
         drawn_as = {char: choices[rng.integers(len(choices))] if len(choices) > 1 else choices[0]
                     for char, choices in forms.items()}
+    side_mark = next((d for d in plate_variant.decorations if isinstance(d, SideMark)), None)
+    plan = (_plan_side_mark(side_mark, rng, scheme.text)
+            if side_mark is not None and len(plate_variant.rows) == 1 else None)
     boxes = []
     for pattern_row, row in zip(pattern.split("|"), plate_variant.rows):
         items = [(kind, drawn_as.get(char, char)) for kind, char in _row_items(pattern_row, groups)]
-        for kind, char, x, y, w, h in _layout_row(items, row, plate_h, plate_w, font_name, plate_variant, style):
+        if plan is not None:  # the row gives up the mark's room on its side
+            room = _side_mark_width(plan, font_name, (row.bottom - row.top) * plate_h * style.height) / plate_w
+            row = dataclasses.replace(row, left=row.left + room) if plan.side == "left" else \
+                dataclasses.replace(row, right=row.right - room)
+        placed = _layout_row(items, row, plate_h, plate_w, font_name, plate_variant, style)
+        if plan is not None:
+            chars = [p for p in placed if p[0] not in SEPARATOR_WIDTH]
+            top = min(p[3] for p in chars)
+            height = max(p[3] + p[5] for p in chars) - top
+            edge = chars[0][2] if plan.side == "left" else chars[-1][2] + chars[-1][4]
+            _draw_side_mark(canvas, plan, font_name, style.weight, edge, top, height, rng)
+        for kind, char, x, y, w, h in placed:
             if kind in SEPARATOR_WIDTH:
                 _draw_separator(canvas, kind, x, y, w, h, colour, rng)
                 continue

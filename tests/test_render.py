@@ -290,3 +290,42 @@ def test_font_pool_covers_every_latin_character_and_sets_latin_plates_only(monke
         assert np.array_equal(pooled, draw(name, text, 1.0)), name  # seeded like everything else
     # CJK plates keep their own fonts: the share changes nothing there
     assert np.array_equal(draw("kr", "12가3456", 1.0), draw("kr", "12가3456", 0.0))
+
+
+@pytest.mark.parametrize("kind", ["stacked", "county", "seal"])
+def test_side_marks_stand_against_the_registration_and_are_not_text(kind):
+    import dataclasses
+
+    from lprlab.formats import ColourScheme, SideMark
+    from lprlab.render import _pattern_groups, _render
+
+    fmt = get_format("us")
+    plain = dataclasses.replace(fmt.variant("state_plain"), schemes=(ColourScheme((255, 255, 255), (0, 0, 0)),))
+
+    def outside_ink(share, seed):
+        variant = dataclasses.replace(plain, decorations=(SideMark((kind,), share),))
+        plate = _render("ABC123", fmt, variant, "LLLDDD", _pattern_groups(variant, "LLLDDD", "ABC123"),
+                        np.random.default_rng(seed), 96)
+        assert plate.text == "ABC123" and len(plate.char_boxes) == 6
+        x, y, w, h = plate.char_boxes.T
+        ink = plate.image.max(axis=2) < 200  # anything not white
+        ink[:, max(0, round(x.min()) - 3):round((x + w).max()) + 3] = False  # the registration and its shadow
+        band = ink[round(y.min()):round((y + h).max())]
+        columns = np.flatnonzero(band.any(axis=0))
+        return columns, x.min(), (x + w).max(), h.max()
+
+    for seed in range(6):
+        columns, first, last, height = outside_ink(1.0, seed)
+        assert len(columns) > 0.1 * height  # a mark beside the characters
+        nearest = np.minimum(np.abs(columns - first), np.abs(columns - last)).min()
+        assert nearest < 0.45 * height  # against the registration, not at the plate's edge
+        assert not outside_ink(0.0, seed)[0].size  # no mark: nothing beside the characters
+
+
+def test_side_mark_rejects_unknown_kinds_and_shares():
+    from lprlab.formats import SideMark
+
+    with pytest.raises(ValueError, match="kinds"):
+        SideMark(("banner",))
+    with pytest.raises(ValueError, match="share"):
+        SideMark(("seal",), 1.5)
