@@ -32,6 +32,10 @@ STYLE_MAX_HEIGHT = 1.06  # largest character height factor of a varied `LayoutSt
 # Formats whose real dies set taller characters than the catalogue's row: real Illinois, Idaho,
 # North Carolina and Montana characters span about 0.6 of the plate's height, the US row 0.53 (0.15.0).
 TALL_HEIGHT = {"us": 1.22}
+# A side mark (`SideMark`) is drawn only where it condenses the registration's characters to no less
+# than this share of their width without it (else the plate has none).
+MARK_SQUEEZE = 0.7
+MIN_MARK_SCALE = 0.5  # a mark that fits only smaller than this share of the characters' height is left out
 FONT_POOL_SHARE = 0.35  # share of Latin plates set in a font of `plate_catalog.FONT_POOL` instead of the variant's
 ALIAS_SHARE = 0.5  # share of plates of a variant with `glyph_aliases` drawn with the aliases
 PICTURE_FONT = "DejaVuSansCondensed-Bold.ttf"
@@ -380,7 +384,8 @@ def _picture(canvas, cx: float, cy: float, w: float, h: float, text_colour, rng:
 class _MarkPlan:
     """One plate's `SideMark`, drawn before the layout so the row can give up its room: `chars`
     are the stacked characters or the county number; `gap` and `size` (seal diameter, picture
-    width) are in character heights."""
+    width) are in character heights; the whole mark is drawn at `scale` of the characters' height
+    (below 1 where the text leaves it less room; see `_render`)."""
 
     kind: str
     side: str
@@ -388,6 +393,7 @@ class _MarkPlan:
     gap: float
     size: float
     colour: tuple[float, float, float]
+    scale: float = 1.0
 
 
 def _plan_side_mark(mark: SideMark, rng: np.random.Generator, text_colour) -> _MarkPlan | None:
@@ -404,7 +410,7 @@ def _plan_side_mark(mark: SideMark, rng: np.random.Generator, text_colour) -> _M
                          float(rng.uniform(0.4, 0.5)), text_colour if rng.random() < 0.7 else accent)
     if kind == "county":
         number = str(int(rng.integers(1, 24)))
-        return _MarkPlan(kind, "left", number, float(rng.uniform(0.08, 0.3)), float(rng.uniform(0.6, 1.0)), text_colour)
+        return _MarkPlan(kind, "left", number, float(rng.uniform(0.08, 0.3)), float(rng.uniform(0.5, 0.8)), text_colour)
     colour = tuple(float(c) for c in STICKER_COLOURS[rng.integers(len(STICKER_COLOURS))])
     return _MarkPlan(kind, "left" if rng.random() < 0.85 else "right", "", float(rng.uniform(0.08, 0.35)),
                      float(rng.uniform(0.85, 1.25)), colour if rng.random() < 0.5 else accent)
@@ -412,6 +418,7 @@ def _plan_side_mark(mark: SideMark, rng: np.random.Generator, text_colour) -> _M
 
 def _side_mark_width(plan: _MarkPlan, font_name: str, height: float) -> float:
     """Room in px a planned mark takes beside characters `height` px high, its gap included."""
+    height *= plan.scale
     if plan.kind == "stacked":
         widths = [_natural_size(font_name, c, plan.size * height, False)[1] for c in plan.chars]
         return max(widths) + plan.gap * height
@@ -421,12 +428,22 @@ def _side_mark_width(plan: _MarkPlan, font_name: str, height: float) -> float:
     return (plan.size + plan.gap) * height
 
 
+def _natural_row_width(items, row, plate_h: int, plate_w: int, font_name: str, variant: PlateVariant,
+                       style: LayoutStyle) -> float:
+    """Width in px the row's items take unsqueezed (laid out in a row wide enough for any text)."""
+    placed = _layout_row(items, dataclasses.replace(row, left=0.0, right=100.0), plate_h, plate_w, font_name, variant,
+                         style)
+    return placed[-1][2] + placed[-1][4] - placed[0][2] if placed else 0.0
+
+
 def _draw_side_mark(canvas: np.ndarray, plan: _MarkPlan, font_name: str, weight: int, edge: float, top: float,
                     height: float, rng: np.random.Generator) -> None:
     """Draws `plan` against the registration: `edge` is the x (px) of its first character's left
     side (the mark goes left of it) or its last character's right side; `top` and `height` (px)
     are those of the characters."""
-    width = _side_mark_width(plan, font_name, height) - plan.gap * height
+    width = _side_mark_width(plan, font_name, height)
+    top, height = top + height * (1 - plan.scale) / 2, height * plan.scale  # the mark's own height, centred
+    width -= plan.gap * height
     left = edge - plan.gap * height - width if plan.side == "left" else edge + plan.gap * height
     if plan.kind == "stacked":
         letter_h = plan.size * height
@@ -586,10 +603,17 @@ def _render(text: str, fmt: PlateFormat, plate_variant: PlateVariant, pattern: s
     boxes = []
     for pattern_row, row in zip(pattern.split("|"), plate_variant.rows):
         items = [(kind, drawn_as.get(char, char)) for kind, char in _row_items(pattern_row, groups)]
-        if plan is not None:  # the row gives up the mark's room on its side
+        if plan is not None:  # the row gives up the mark's room on its side, where the text has it to spare
             room = _side_mark_width(plan, font_name, (row.bottom - row.top) * plate_h * style.height) / plate_w
-            row = dataclasses.replace(row, left=row.left + room) if plan.side == "left" else \
-                dataclasses.replace(row, right=row.right - room)
+            natural = _natural_row_width(items, row, plate_h, plate_w, font_name, plate_variant, style)
+            available = (row.right - row.left) * plate_w
+            most = (available - MARK_SQUEEZE * min(natural, available)) / plate_w  # room it may take
+            if room > most:  # a smaller mark, or none: no text is squeezed much for one
+                plan = dataclasses.replace(plan, scale=most / room) if most >= MIN_MARK_SCALE * room else None
+                room = most
+            if plan is not None:
+                row = dataclasses.replace(row, left=row.left + room) if plan.side == "left" else \
+                    dataclasses.replace(row, right=row.right - room)
         placed = _layout_row(items, row, plate_h, plate_w, font_name, plate_variant, style)
         if plan is not None:
             chars = [p for p in placed if p[0] not in SEPARATOR_WIDTH]

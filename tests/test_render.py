@@ -293,20 +293,23 @@ def test_font_pool_covers_every_latin_character_and_sets_latin_plates_only(monke
 
 
 @pytest.mark.parametrize("kind", ["stacked", "county", "seal"])
-def test_side_marks_stand_against_the_registration_and_are_not_text(kind):
+def test_side_marks_stand_against_the_registration_and_are_not_text(kind, monkeypatch):
     import dataclasses
 
+    from lprlab import render
     from lprlab.formats import ColourScheme, SideMark
-    from lprlab.render import _pattern_groups, _render
+    from lprlab.render import MARK_SQUEEZE, _pattern_groups, _render
+
+    monkeypatch.setattr(render, "draw_style", lambda rng, jitter=0.0, max_height=1.0: render.LayoutStyle())
 
     fmt = get_format("us")
     plain = dataclasses.replace(fmt.variant("state_plain"), schemes=(ColourScheme((255, 255, 255), (0, 0, 0)),))
 
-    def outside_ink(share, seed):
+    def outside_ink(share, seed, text="AB123"):
         variant = dataclasses.replace(plain, decorations=(SideMark((kind,), share),))
-        plate = _render("ABC123", fmt, variant, "LLLDDD", _pattern_groups(variant, "LLLDDD", "ABC123"),
+        plate = _render(text, fmt, variant, "A{5,8}", _pattern_groups(variant, "A{5,8}", text),
                         np.random.default_rng(seed), 96)
-        assert plate.text == "ABC123" and len(plate.char_boxes) == 6
+        assert plate.text == text and len(plate.char_boxes) == len(text)
         x, y, w, h = plate.char_boxes.T
         ink = plate.image.max(axis=2) < 200  # anything not white
         ink[:, max(0, round(x.min()) - 3):round((x + w).max()) + 3] = False  # the registration and its shadow
@@ -314,12 +317,20 @@ def test_side_marks_stand_against_the_registration_and_are_not_text(kind):
         columns = np.flatnonzero(band.any(axis=0))
         return columns, x.min(), (x + w).max(), h.max()
 
-    for seed in range(6):
+    marked = 0
+    for seed in range(8):
         columns, first, last, height = outside_ink(1.0, seed)
-        assert len(columns) > 0.1 * height  # a mark beside the characters
-        nearest = np.minimum(np.abs(columns - first), np.abs(columns - last)).min()
-        assert nearest < 0.45 * height  # against the registration, not at the plate's edge
+        if len(columns):  # a mark beside the characters (left out where it would squeeze them)
+            marked += 1
+            assert len(columns) > 0.1 * height
+            nearest = np.minimum(np.abs(columns - first), np.abs(columns - last)).min()
+            assert nearest < 0.45 * height  # against the registration, not at the plate's edge
         assert not outside_ink(0.0, seed)[0].size  # no mark: nothing beside the characters
+        # a long registration is condensed by a mark to no less than MARK_SQUEEZE of its width without
+        _, first, last, _ = outside_ink(1.0, seed, "ABCD1234")
+        _, first_bare, last_bare, _ = outside_ink(0.0, seed, "ABCD1234")
+        assert last - first >= MARK_SQUEEZE * (last_bare - first_bare) - 2
+    assert marked >= 4  # most plates of five characters have room for a mark (drawn smaller where need be)
 
 
 def test_side_mark_rejects_unknown_kinds_and_shares():
