@@ -3,7 +3,7 @@ AP at IoU 0.5, per preset), the real openalpr-dev photos per region (recall at I
 openalpr's criterion, and false positives per image), and time per image at 1280x720 and 1920x1080.
 
     .venv/bin/python benchmarks/eval_detector.py [--weights weights/detector] [--base-scale 1.0] [--json OUT]
-        [--no-verify] [--verify-threshold 0.5] [--verifier weights/verifier]
+        [--no-verify] [--verify-threshold 0.5] [--verifier weights/verifier] [--real-only]
 
 With the shipped detector the shipped verifier (weights/verifier) runs as in `lprlab detect`;
 --no-verify measures the presence network alone. The real rows are repeated with the truth
@@ -40,6 +40,7 @@ parser.add_argument("--searcher", help="the cascade's first stage (default: weig
                                        "detector)")
 parser.add_argument("--no-search", action="store_true", help="search with the detector alone")
 parser.add_argument("--search-threshold", type=float, default=0.05, help="the searcher's presence to score a window")
+parser.add_argument("--real-only", action="store_true", help="only the real photos (no synthetic set, no speed)")
 args = parser.parse_args()
 detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else args.verifier,
                          searcher=False if args.no_search else args.searcher or True,
@@ -60,7 +61,7 @@ def show(name, scores):
           f"{scores['ap']:.3f} | {scores['fp_per_image']:.2f} | {scores['seconds_per_image']:.3f} |", flush=True)
 
 
-for preset in ("cctv", "parking"):
+for preset in () if args.real_only else ("cctv", "parking"):
     photo_set = evaluation.synthetic_scene_set(detector.config.formats, args.count // 2, presets=(preset,))
     show(f"synthetic {preset} (IoU 0.5)", evaluation.evaluate_detector(detector, photo_set, 0.5, args.threshold,
                                                                       **options)[0])
@@ -83,9 +84,10 @@ if completed:
     print(f"truth completed: {COMPLETIONS.name} moves one misplaced truth box and marks other real plates the "
           f"truth leaves out, on which a box is neither found nor false (" +
           ", ".join(f"{s['ignored']} in {n.split(',')[0][5:]}" for n, s in completed) + ")")
-speed = evaluation.measure_detector_speed(detector, **options)
+speed = {} if args.real_only else evaluation.measure_detector_speed(detector, **options)
 figures["speed"] = speed
-print("speed: " + ", ".join(f"{k[3:]} {v:.0f} ms ({1000 / v:.1f} images/s)" for k, v in speed.items()))
+if speed:
+    print("speed: " + ", ".join(f"{k[3:]} {v:.0f} ms ({1000 / v:.1f} images/s)" for k, v in speed.items()))
 if args.json:
     with open(args.json, "w") as handle:
         json.dump(figures, handle, indent=1)
