@@ -50,6 +50,8 @@ parser.add_argument("--rescue", type=float, default=0.5,
                     help="keep a doubted box (verifier 0.05 to its threshold) whose reading fits a format with this probability")
 parser.add_argument("--heights", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=(0.85, 1.2),
                     help="box height factors read besides the margins (see ALPR; '' for none)")
+parser.add_argument("--widths", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=(),
+                    help="box width factors read besides the margins and heights (see ALPR; none by default)")
 parser.add_argument("--rescue-floor", type=float, default=0.05,
                     help="the verifier probability under which no reading rescues a box (see ALPR)")
 parser.add_argument("--min-confidence", type=float, default=0.1,
@@ -73,7 +75,7 @@ recognizer = load_recognizer(args.recognizer, "bfloat16" if args.precision == "b
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'verifier ' + args.verifier}), "
       f"searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
       f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
-      f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, "
+      f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, widths {args.widths or 'none'}, "
       f"min confidence {args.min_confidence}, refine {args.refine or 'off'}")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -82,13 +84,13 @@ try:
 except FileNotFoundError as error:
     photo_sets = []
     print(error)
+# the reader's options, for the photos, the speed figure and the clips alike
+reader_options = dict(margin=args.margin, verify_threshold=args.verify_threshold, rescue_confidence=args.rescue,
+                      rescue_floor=args.rescue_floor, heights=args.heights, widths=args.widths,
+                      min_confidence=args.min_confidence, refine=args.refine)
 completed, outcomes = [], []
 for photo_set in photo_sets:
-    scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, margin=args.margin,
-                                                      verify_threshold=args.verify_threshold,
-                                                      rescue_confidence=args.rescue, rescue_floor=args.rescue_floor,
-                                                      heights=args.heights, min_confidence=args.min_confidence,
-                                                      refine=args.refine),
+    scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, **reader_options),
                                             photo_set)
     print(f"| {photo_set.name} | {scores['images']} | {scores['plates']} | {scores['detected']:.1%} | {scores['top1']:.1%} "
           f"| {scores['top1_merged']:.1%} | {scores['topk']:.1%} | {scores['fp_per_image']:.2f} | "
@@ -136,7 +138,7 @@ if args.finetune and photo_sets:
                                                       verify_threshold=args.verify_threshold), subset)
             print(f"| {subset.name} | {label} | {scores['images']} | {scores['top1']:.1%} | {scores['top1_merged']:.1%} "
                   f"| {scores['topk']:.1%} |", flush=True)
-alpr = ALPR(detector, recognizer)
+alpr = ALPR(detector, recognizer, **reader_options)
 scene = lprlab.make_scene(lprlab.resolve_formats("eu,us,br_old"), np.random.default_rng(0), "cctv")
 alpr.read(scene.image)
 times = []
@@ -149,7 +151,7 @@ print(f"end to end at 1280x720 (cctv scene, {len(scene.plates)} plates): {1000 *
 videos = pathlib.Path(args.videos)
 if not args.skip_video and (videos / "labels.csv").is_file():
     rows = list(csv.DictReader(open(videos / "labels.csv", encoding="utf-8")))
-    alpr = ALPR(detector, recognizer, region="eu")
+    alpr = ALPR(detector, recognizer, region="eu", **reader_options)
     read, frames, seconds = 0, 0, 0.0
     for row in rows:
         start = time.perf_counter()

@@ -28,13 +28,13 @@ def _margins(text: str) -> float | tuple[float, ...]:
 
 
 def _heights(text: str) -> tuple[float, ...]:
-    """``0.85,1.2``, or ``""`` for none: box height factors (argparse type)."""
+    """``0.85,1.2``, or ``""`` for none: box height or width factors (argparse type)."""
     try:
         values = tuple(float(v) for v in text.split(",") if v.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated height factors like 0.85,1.2, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected comma-separated box factors like 0.85,1.2, got {text!r}") from None
     if any(not 0 < v <= 3 for v in values):
-        raise argparse.ArgumentTypeError(f"height factors must be in (0, 3], got {text!r}")
+        raise argparse.ArgumentTypeError(f"box factors must be in (0, 3], got {text!r}")
     return values
 
 
@@ -225,7 +225,8 @@ def _alpr(args) -> None:
         enhancer = load_enhancer()
     alpr = ALPR(detector, recognizer, enhancer, region=args.region, watchlist=watchlist, threshold=args.threshold,
                 verify_threshold=args.verify_threshold, rescue_confidence=args.rescue, margin=args.margin,
-                heights=args.heights, base_scale=args.base_scale, min_confidence=args.min_confidence, enhance_below_px=args.enhance_below)
+                heights=args.heights, widths=args.widths, base_scale=args.base_scale, min_confidence=args.min_confidence,
+                enhance_below_px=args.enhance_below)
     if args.annotate:
         pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
     for path, image in zip(args.images, images):
@@ -380,6 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
                            "at each and the reading that fits a format best is kept (default 0.04,0.08,0.12)")
     alpr.add_argument("--heights", type=_heights, default=(0.85, 1.2), metavar="F[,F...]",
                       help="also read each box with its height times these factors (default 0.85,1.2; '' for none)")
+    alpr.add_argument("--widths", type=_heights, default=(), metavar="F[,F...]",
+                      help="also read each box with its width times these factors (default none)")
     alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
                       help="also keep a box the verifier doubts (0.05 to its threshold) when its reading fits a "
                            "format with probability >= P (default 0.5; 0: off)")

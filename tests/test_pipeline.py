@@ -215,6 +215,37 @@ def test_box_height_views_read_a_box_cut_too_tall():
         ALPR(Detector(), Recognizer(), heights=(0.0,))
 
 
+def test_box_width_views_read_a_box_cut_short_of_the_plates_end():
+    from types import SimpleNamespace
+
+    from lprlab.models.detector import Detection
+    from lprlab.models.recognizer import Reading
+    from lprlab.pipeline import ALPR
+
+    class Detector:
+        def detect(self, image, threshold, base_scale, verify_threshold):
+            return [Detection((20, 10, 80, 20), 0.9, 1.0, None)]
+
+    class Recognizer:  # reads the whole plate only from a crop 1.25 times the box's width (100 px)
+        config = SimpleNamespace(formats=("eu",))
+
+        def __init__(self):
+            self.widths = []
+
+        def read(self, crops, top_n=1):
+            self.widths += [c.shape[1] for c in crops]
+            return [Reading(t, (), p, ((t, p),)) for t, p in
+                    (("AB123CD", 0.8) if c.shape[1] == 100 else ("AB123C", 0.3) for c in crops)]
+
+    image = np.zeros((60, 160, 3), np.uint8)
+    plain = ALPR(Detector(), Recognizer(), region="eu", min_confidence=0.0, margin=0.0, heights=())
+    assert [r.text for r in plain.read(image)] != ["AB123CD"] and plain.recognizer.widths == [80]
+    views = ALPR(Detector(), Recognizer(), region="eu", min_confidence=0.0, margin=0.0, heights=(), widths=(1.25,))
+    assert [r.text for r in views.read(image)] == ["AB123CD"] and views.recognizer.widths == [80, 100]
+    with pytest.raises(ValueError, match="widths"):
+        ALPR(Detector(), Recognizer(), widths=(-1.0,))
+
+
 def test_cli_parses_margins_and_height_factors_with_clear_errors():
     import argparse
 
