@@ -207,9 +207,9 @@ def test_box_height_views_read_a_box_cut_too_tall():
                     (("ABC1234", 0.6) if c.shape[0] == 34 else ("A8C12", 0.9) for c in crops)]
 
     image = np.zeros((80, 120, 3), np.uint8)
-    plain = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=())
+    plain = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(), widths=())
     assert [r.text for r in plain.read(image)] == ["A8C12"] and plain.recognizer.heights == [40]
-    views = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(0.85, 1.2))
+    views = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(0.85, 1.2), widths=())
     assert [r.text for r in views.read(image)] == ["ABC1234"] and views.recognizer.heights == [40, 34, 48]
     with pytest.raises(ValueError, match="heights"):
         ALPR(Detector(), Recognizer(), heights=(0.0,))
@@ -238,7 +238,7 @@ def test_box_width_views_read_a_box_cut_short_of_the_plates_end():
                     (("AB123CD", 0.8) if c.shape[1] == 100 else ("AB123C", 0.3) for c in crops)]
 
     image = np.zeros((60, 160, 3), np.uint8)
-    plain = ALPR(Detector(), Recognizer(), region="eu", min_confidence=0.0, margin=0.0, heights=())
+    plain = ALPR(Detector(), Recognizer(), region="eu", min_confidence=0.0, margin=0.0, heights=(), widths=())
     assert [r.text for r in plain.read(image)] != ["AB123CD"] and plain.recognizer.widths == [80]
     views = ALPR(Detector(), Recognizer(), region="eu", min_confidence=0.0, margin=0.0, heights=(), widths=(1.25,))
     assert [r.text for r in views.read(image)] == ["AB123CD"] and views.recognizer.widths == [80, 100]
