@@ -99,8 +99,8 @@ class ALPR:
         widths: Box width factors also read, at the middle margin, around the same centre: the
             detector's box often stops short of a plate's first or last character (`JST2699` read
             `STT2699`, `OZL2318` read `OZL2311`, `RK300AS` read `RK3004`). () reads none. The
-            default (1.15, 1.35) read 154 of the 225 real dev plates with recogniser 0.16 against
-            147 without (README, end-to-end results).
+            default (1.15, 1.35) read 147 of the 225 real dev plates with recogniser 0.15 against
+            141 without, and 154 against 147 with the candidate 0.16 (README, end-to-end results).
         top_n: Alternatives kept per plate (post-processing chooses among them).
         enhance_below_px: Plate height in pixels under which the enhancer is used.
         max_distance: Watch-list lookup bound (`lprlab.watchlist.Watchlist.lookup`).
