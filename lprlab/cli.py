@@ -127,7 +127,7 @@ def _train_verifier(args) -> None:
 
     backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
     train_verifier_synthetic(VerifierConfig(seed=args.seed), args.out, args.detector, args.images, args.val_images,
-                             args.epochs, args.data_dir, backgrounds, verbose=2)
+                             args.epochs, args.data_dir, backgrounds, verbose=2, wide=args.wide_positives)
     print(args.out)
 
 
@@ -459,6 +459,8 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--seed", type=int, default=0)
     ver.add_argument("--data-dir", default="data/synth", help="where the sample shards are written")
     ver.add_argument("--backgrounds", help="folder of real background photos (default: procedural only)")
+    ver.add_argument("--wide-positives", type=int, default=0,
+                     help="more positives per plate, on boxes jittered more widely (IoU >= 0.5 with the plate)")
     ver.set_defaults(run=_train_verifier)
     enh = train.add_parser("enhancer", help="train the SRGAN plate enhancer (SRResNet pretraining, then adversarial)")
     enh.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

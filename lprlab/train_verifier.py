@@ -28,6 +28,7 @@ SHARD = 250  # images per shard file
 POSITIVE_IOU, NEGATIVE_IOU = 0.5, 0.25
 SAMPLES_VERSION = "v4"  # v1: plates only on the scenes' cars (the verifier learnt photo texture = no plate);
 # v2: + plates pasted on photos; v3: + distractors (time stamps, emblems, words); v4: + plates in frames
+WIDE_SPREAD = 2.0  # how much more widely `wide_positives` jitters than `_jitter`
 FRAME_SHARE = 0.4  # of the plates pasted on photos, the share set in a licence-plate frame
 DEALER_WORDS = ("MOTORS", "AUTO", "AUTO SALES", "TOYOTA", "HONDA", "FORD", "NISSAN", "CHEVROLET", "OF SAN JOSE",
                 "AUTO GROUP", "CARS", "AUTOMOVEIS", "VEICULOS", "AUTOHAUS", "DEALER", "UNIVERSITY", "ALUMNI")
@@ -203,19 +204,48 @@ def _clear_of(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     return (apart_x | apart_y).all(axis=1)
 
 
-def _jitter(box, rng: np.random.Generator) -> tuple[float, float, float, float]:
-    """A true box moved and resized as the detector's boxes are (about ±8% of its size)."""
+def _jitter(box, rng: np.random.Generator, spread: float = 1.0) -> tuple[float, float, float, float]:
+    """A true box moved and resized as the detector's boxes are (about ±8% of its size, times `spread`)."""
     x, y, w, h = box
-    nw, nh = w * np.exp(rng.normal(0, 0.08)), h * np.exp(rng.normal(0, 0.1))
-    return (x + w / 2 - nw / 2 + rng.normal(0, 0.05) * w, y + h / 2 - nh / 2 + rng.normal(0, 0.08) * h, nw, nh)
+    nw, nh = w * np.exp(rng.normal(0, 0.08 * spread)), h * np.exp(rng.normal(0, 0.1 * spread))
+    return (x + w / 2 - nw / 2 + rng.normal(0, 0.05 * spread) * w,
+            y + h / 2 - nh / 2 + rng.normal(0, 0.08 * spread) * h, nw, nh)
+
+
+def wide_positives(truths: np.ndarray, rng: np.random.Generator, count: int,
+                   spread: float = WIDE_SPREAD, tries: int = 20) -> np.ndarray:
+    """`count` boxes per true box jittered `spread` times as widely as `_jitter`'s, each kept only
+    when its IoU with the truth is at least `POSITIVE_IOU` (redrawn up to `tries` times, else left
+    out), so the verifier learns plates on boxes as loose as the real detector's.
+
+    Args:
+        truths: (n, 4) true plate boxes (x, y, w, h) px.
+
+    Returns:
+        (m, 4) float32 boxes, m <= n * count.
+    """
+    from lprlab.metrics import iou_matrix  # noqa: PLC0415
+
+    boxes = []
+    for truth in np.asarray(truths, np.float32).reshape(-1, 4):
+        for _ in range(count):
+            for _ in range(tries):
+                box = np.float32([_jitter(truth, rng, spread)])
+                if iou_matrix(box, truth[None])[0, 0] >= POSITIVE_IOU:
+                    boxes.append(box[0])
+                    break
+    return np.float32(boxes).reshape(-1, 4)
 
 
 def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: VerifierConfig,
-                     rng: np.random.Generator, threshold: float = 0.3, distractors=None) -> tuple[np.ndarray, np.ndarray]:
+                     rng: np.random.Generator, threshold: float = 0.3, distractors=None,
+                     wide: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The verifier's samples from one image: the detector's boxes (after NMS, presence >=
     `threshold`) labelled by their IoU with `truths` ((n, 4) true plate boxes (x, y, w, h) px),
-    one jittered positive per true plate, and one jittered negative per box of `distractors`
-    ((k, 4) px, see `paste_distractors`).
+    one jittered positive per true plate, one jittered negative per box of `distractors`
+    ((k, 4) px, see `paste_distractors`) and, with `wide` > 0, `wide` more positives per true plate
+    jittered more widely (`wide_positives`). The random draws for `wide` come last, so `wide=0`
+    gives the samples of earlier versions.
 
     Returns:
         ((m, height, width, 3) uint8 crops, (m,) float32 labels, 1 for a plate).
@@ -233,19 +263,23 @@ def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: Ve
     jittered = np.float32([_jitter(t, rng) for t in truths]).reshape(-1, 4)
     decoys = np.float32([_jitter(d, rng) for d in np.reshape(distractors if distractors is not None else [], (-1, 4))])
     decoys = decoys.reshape(-1, 4)
-    boxes = np.concatenate([found[keep], jittered, decoys])
-    labels = np.concatenate([labels[keep], np.ones(len(jittered), np.float32), np.zeros(len(decoys), np.float32)])
+    loose = wide_positives(truths, rng, wide) if wide else np.zeros((0, 4), np.float32)
+    boxes = np.concatenate([found[keep], jittered, decoys, loose])
+    labels = np.concatenate([labels[keep], np.ones(len(jittered), np.float32), np.zeros(len(decoys), np.float32),
+                             np.ones(len(loose), np.float32)])
     return crop_candidates(image, boxes, config), labels
 
 
 def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, folder: str | os.PathLike,
-                      backgrounds: str | None = None, progress: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                      backgrounds: str | None = None, progress: bool = True,
+                      wide: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Generates (or completes) the verifier's samples from `images` images and loads them.
 
     Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene, or (40% of the
     images) a bare photo at 1280x720 (procedural without `backgrounds`) with 1-3 plates pasted on it
     (`paste_plates`, `FRAME_SHARE` of them in frames); with up to 3 distractors (`paste_distractors`: time stamps, emblems, words)
-    drawn clear of the plates; then the ``scene`` augmentation.
+    drawn clear of the plates; then the ``scene`` augmentation; `wide` more widely jittered
+    positives per plate (see `verifier_samples`).
     Shard k (images k*SHARD to (k+1)*SHARD - 1) is ``folder/shard-<k>.npz``, written atomically.
 
     Returns:
@@ -284,7 +318,8 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
                     decoys = paste_distractors(image, rng, int(rng.integers(0, 3)))
                     decoys = decoys[_clear_of(decoys, truths)]
                 image = augment(image, pipeline, rng)
-                part, part_labels = verifier_samples(detector, image, truths, config, rng, distractors=decoys)
+                part, part_labels = verifier_samples(detector, image, truths, config, rng, distractors=decoys,
+                                                     wide=wide)
                 crops.append(part)
                 labels.append(part_labels)
                 bar.update(1)
@@ -372,24 +407,25 @@ def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tu
 def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike, detector_path=None,
                              images: int = 4000, val_images: int = 400, epochs: int = 8,
                              data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
-                             verbose: int | str = "auto") -> keras.callbacks.History:
+                             verbose: int | str = "auto", wide: int = 0) -> keras.callbacks.History:
     """Mines (or reuses) the samples of `images` training and `val_images` validation images with
     the detector `detector_path` (the shipped one by default), then trains. The sets live in
-    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>-<images>-s<seed>[-photos]``;
-    validation uses seed
-    ``config.seed + 1``."""
+    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-photos][-wide<n>]-<images>-s<seed>``;
+    validation uses seed ``config.seed + 1``; `wide`: more widely jittered positives per plate
+    (`verifier_samples`)."""
     from lprlab.detection import load_detector  # noqa: PLC0415
 
     detector = load_detector(detector_path, "float32", verify=False, searcher=False)
     context = "x".join(f"{c:g}" for c in config.context)
     tag = (f"{SAMPLES_VERSION}-{detector.info.get('saved', '')[:19].replace(':', '')}-context{context}"
-           f"{'-photos' if backgrounds else ''}")
+           f"{'-photos' if backgrounds else ''}{f'-wide{wide}' if wide else ''}")
     data_dir = pathlib.Path(data_dir)
     train = make_verifier_set(detector, config, images, config.seed,
-                              data_dir / f"verifier-{tag}-{images}-s{config.seed}", backgrounds, progress=verbose != 0)
+                              data_dir / f"verifier-{tag}-{images}-s{config.seed}", backgrounds, progress=verbose != 0,
+                              wide=wide)
     validation = make_verifier_set(detector, config, val_images, config.seed + 1,
                                    data_dir / f"verifier-{tag}-{val_images}-s{config.seed + 1}", backgrounds,
-                                   progress=verbose != 0)
+                                   progress=verbose != 0, wide=wide)
     return train_verifier(config, run_dir, train, validation, epochs, verbose=verbose)
 
 

@@ -95,6 +95,23 @@ def test_samples_are_labelled_by_overlap(tmp_path):
     assert first[0].shape[1:] == (32, 96, 3) and (first[0] == again[0]).all() and (first[1] == again[1]).all()
     with pytest.raises(FileNotFoundError, match="no verifier shards"):
         load_verifier_set(tmp_path / "empty", VerifierConfig())
+    wide_crops, wide_labels = verifier_samples(Fixed(), image, np.float32([[21, 20, 60, 14]]), VerifierConfig(),
+                                               np.random.default_rng(0), wide=3)
+    assert wide_labels.tolist() == [1.0, 0.0, 1.0, 1.0, 1.0, 1.0]  # the same first samples, then 3 loose positives
+    assert (wide_crops[:3] == crops).all()
+
+
+def test_wide_positives_stay_on_the_plate_but_spread_further():
+    from lprlab.metrics import iou_matrix
+    from lprlab.train_verifier import _jitter, wide_positives
+
+    truth = np.float32([[100, 100, 120, 30]])
+    loose = wide_positives(truth, np.random.default_rng(0), 400)
+    overlap = iou_matrix(loose, truth)[:, 0]
+    assert loose.shape == (400, 4) and overlap.min() >= 0.5
+    near = iou_matrix(np.float32([_jitter(truth[0], np.random.default_rng(i)) for i in range(400)]), truth)[:, 0]
+    assert np.median(overlap) < np.median(near) - 0.1  # looser than the usual jitter, as the real detector's boxes
+    assert (wide_positives(truth, np.random.default_rng(1), 5) == wide_positives(truth, np.random.default_rng(1), 5)).all()
 
 
 @pytest.mark.slow
