@@ -58,6 +58,8 @@ parser.add_argument("--min-confidence", type=float, default=0.1,
                     help="the reading probability under which a box is dropped (see ALPR)")
 parser.add_argument("--refine", type=float, default=0.0,
                     help="the detector's box refinement for doubted boxes scoring at least this (see ALPR; 0: off)")
+parser.add_argument("--offsets", type=int, nargs="+", default=[0, 4],
+                    help="pixel offsets at which the detector searches its levels (see ALPR; 0: the plain search)")
 parser.add_argument("--per-plate", help="write each true plate's outcome here (CSV; compare two with "
                                         "benchmarks/compare_readers.py)")
 parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
@@ -76,7 +78,7 @@ print(f"detector {args.detector} ({'no verifier' if detector.verifier is None el
       f"searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
       f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
       f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, widths {args.widths or 'none'}, "
-      f"min confidence {args.min_confidence}, refine {args.refine or 'off'}")
+      f"min confidence {args.min_confidence}, refine {args.refine or 'off'}, offsets {args.offsets}")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -87,7 +89,7 @@ except FileNotFoundError as error:
 # the reader's options, for the photos, the speed figure and the clips alike
 reader_options = dict(margin=args.margin, verify_threshold=args.verify_threshold, rescue_confidence=args.rescue,
                       rescue_floor=args.rescue_floor, heights=args.heights, widths=args.widths,
-                      min_confidence=args.min_confidence, refine=args.refine)
+                      min_confidence=args.min_confidence, refine=args.refine, offsets=tuple(args.offsets))
 completed, outcomes = [], []
 for photo_set in photo_sets:
     scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, **reader_options),

@@ -3,7 +3,7 @@ AP at IoU 0.5, per preset), the real openalpr-dev photos per region (recall at I
 openalpr's criterion, and false positives per image), and time per image at 1280x720 and 1920x1080.
 
     .venv/bin/python benchmarks/eval_detector.py [--weights weights/detector] [--base-scale 1.0] [--json OUT]
-        [--no-verify] [--verify-threshold 0.5] [--verifier weights/verifier] [--real-only]
+        [--no-verify] [--verify-threshold 0.5] [--verifier weights/verifier] [--real-only] [--offsets 0 4]
 
 With the shipped detector the shipped verifier (weights/verifier) runs as in `lprlab detect`;
 --no-verify measures the presence network alone. The real rows are repeated with the truth
@@ -40,17 +40,19 @@ parser.add_argument("--searcher", help="the cascade's first stage (default: weig
                                        "detector)")
 parser.add_argument("--no-search", action="store_true", help="search with the detector alone")
 parser.add_argument("--search-threshold", type=float, default=0.05, help="the searcher's presence to score a window")
+parser.add_argument("--offsets", type=int, nargs="+", default=[0],
+                    help="pixel offsets at which each level is searched (0 4: windows at half the stride)")
 parser.add_argument("--real-only", action="store_true", help="only the real photos (no synthetic set, no speed)")
 args = parser.parse_args()
 detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else args.verifier,
                          searcher=False if args.no_search else args.searcher or True,
                          search_threshold=args.search_threshold)
 options = {"base_scale": args.base_scale, "verify_threshold": args.verify_threshold, "pad": args.pad,
-           "refine": args.refine}
+           "refine": args.refine, "offsets": tuple(args.offsets)}
 figures = {}
 verifier = "none" if detector.verifier is None else f"{args.verifier} (threshold {args.verify_threshold})"
 print(f"weights {args.weights}, {detector.precision}, searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), threshold {args.threshold}, base scale {args.base_scale}, pad {args.pad}, "
-      f"verifier {verifier}, refine {args.refine or 'off'}")
+      f"verifier {verifier}, refine {args.refine or 'off'}, offsets {args.offsets}")
 print("| set | images | plates | precision | recall | AP | FP/image | s/image |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
 

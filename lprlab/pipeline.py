@@ -120,6 +120,9 @@ class ALPR:
             default 0.5 read 3 more of the 225 real dev plates than 0 with no more false boxes
             (README, end-to-end results).
         rescue_floor: The verifier probability under which no reading rescues a box.
+        offsets: Pixel offsets at which the detector searches its pyramid levels
+            (`Detector.detect`'s `offsets`): the default (0, 4) adds windows at half the stride on
+            all levels but the first, for plates the stride-8 grid misses.
         refine: The detector's box refinement (`Detector.detect`'s `refine`; 0, the default, off):
             boxes the verifier doubts moved to their best-verified neighbour before reading.
         character_weights: Character → prior ratio applied to the alternatives before
@@ -128,7 +131,8 @@ class ALPR:
 
     Raises:
         KeyError: unknown region.
-        ValueError: a height or width factor or character weight that is not positive.
+        ValueError: a height or width factor or character weight that is not positive, no
+            offsets or a negative one.
     """
 
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
@@ -138,7 +142,7 @@ class ALPR:
                  max_distance: float = 1.0, min_confidence: float = 0.1, base_scale: float = 1.0,
                  verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05,
                  character_weights: dict[str, float] | None = None, refine: float = 0.0,
-                 widths: tuple[float, ...] = (1.15, 1.35)):
+                 widths: tuple[float, ...] = (1.15, 1.35), offsets: tuple[int, ...] = (0, 4)):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
@@ -159,6 +163,9 @@ class ALPR:
         self.enhance_below_px, self.max_distance = enhance_below_px, max_distance
         self.min_confidence, self.base_scale, self.verify_threshold = min_confidence, base_scale, verify_threshold
         self.rescue_confidence, self.rescue_floor, self.refine = rescue_confidence, rescue_floor, refine
+        self.offsets = tuple(int(o) for o in offsets)
+        if not self.offsets or any(o < 0 for o in self.offsets):
+            raise ValueError(f"offsets must be one or more pixel offsets >= 0, got {offsets!r}")
         self.character_weights = dict(REGION_CHARACTER_WEIGHTS.get(region, {}) if character_weights is None
                                       else character_weights)
         if any(w <= 0 for w in self.character_weights.values()):
@@ -181,7 +188,7 @@ class ALPR:
         refinement = {"refine": self.refine, "refine_below": self.verify_threshold} if self.refine > 0 else {}
         detections = self.detector.detect(image, threshold=self.threshold, base_scale=self.base_scale,
                                           verify_threshold=self.rescue_floor if rescue else self.verify_threshold,
-                                          **refinement)
+                                          offsets=self.offsets, **refinement)
         if not detections:
             return []
         margins = self.margin if isinstance(self.margin, (tuple, list)) else (self.margin,)

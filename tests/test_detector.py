@@ -106,6 +106,27 @@ def test_packed_pyramid_gives_the_windows_of_each_level_alone(detector):
     np.testing.assert_allclose(scores[-len(level_scores):], level_scores, atol=1e-5)
 
 
+def test_offsets_add_windows_at_half_the_stride_on_all_levels_but_the_first(detector):
+    import cv2
+
+    image = np.random.default_rng(2).integers(0, 256, (150, 260, 3), dtype=np.uint8)
+    plain = detector.candidates(image, threshold=0.0)
+    both = detector.candidates(image, threshold=0.0, offsets=(0, 4))
+    for got, want in zip(both, plain):  # the plain windows come first, unchanged
+        np.testing.assert_allclose(got[:len(plain[1])], want, atol=1e-5)
+    extra_scales = both[2][len(plain[1]):]
+    scales = pyramid_scales(image.shape[:2], detector.config.window)
+    assert set(extra_scales.tolist()) == set(np.float32(scales[1:]).tolist())  # not the first level
+    # the shifted windows of the second level are the windows of that level moved 4 px down and right
+    level = resize_level(image, scales[1])
+    grid = detector.presence_grid(cv2.copyMakeBorder(level, 4, 0, 4, 0, cv2.BORDER_REPLICATE))
+    level_boxes, level_scores = grid_to_boxes(grid, level.shape[:2], image.shape[:2], detector.config, 0.0)
+    level_boxes[:, :2] -= 4 / np.float32([level.shape[1] / image.shape[1], level.shape[0] / image.shape[0]])
+    shifted = slice(len(plain[1]), len(plain[1]) + len(level_scores))
+    np.testing.assert_allclose(both[0][shifted], level_boxes, atol=1e-3)
+    np.testing.assert_allclose(both[1][shifted], level_scores, atol=1e-5)
+
+
 def test_cascade_scores_the_searchers_windows_as_the_full_pass_does(detector):
     image = np.random.default_rng(2).integers(0, 256, (150, 260, 3), dtype=np.uint8)
     full = detector.candidates(image, threshold=0.01, pad=0.5)

@@ -40,7 +40,7 @@ def test_reading_rescues_a_doubted_box_only_when_it_fits_a_format():
     from lprlab.pipeline import ALPR
 
     class Detector:  # two boxes the verifier doubts (0.2) and one it accepts (0.9)
-        def detect(self, image, threshold, base_scale, verify_threshold):
+        def detect(self, image, threshold, base_scale, verify_threshold, **options):
             self.asked = verify_threshold
             found = [Detection((0, 0, 40, 20), 0.9, 1.0, 0.2), Detection((50, 0, 40, 20), 0.9, 1.0, 0.2),
                      Detection((0, 40, 40, 20), 0.9, 1.0, 0.9)]
@@ -192,7 +192,7 @@ def test_box_height_views_read_a_box_cut_too_tall():
     from lprlab.pipeline import ALPR
 
     class Detector:
-        def detect(self, image, threshold, base_scale, verify_threshold):
+        def detect(self, image, threshold, base_scale, verify_threshold, **options):
             return [Detection((10, 10, 80, 40), 0.9, 1.0, None)]
 
     class Recognizer:  # reads the plate only from a crop of the right height (34 px, the box at 0.85)
@@ -215,6 +215,26 @@ def test_box_height_views_read_a_box_cut_too_tall():
         ALPR(Detector(), Recognizer(), heights=(0.0,))
 
 
+def test_reader_searches_at_its_offsets():
+    from types import SimpleNamespace
+
+    from lprlab.pipeline import ALPR
+
+    class Detector:
+        def detect(self, image, threshold, base_scale, verify_threshold, **options):
+            self.options = options
+            return []
+
+    recognizer = SimpleNamespace(config=SimpleNamespace(formats=("br_old",)))
+    image = np.zeros((80, 120, 3), np.uint8)
+    for offsets in ((0, 4), (0,)):
+        reader = ALPR(Detector(), recognizer, offsets=offsets)
+        assert reader.read(image) == [] and reader.detector.options["offsets"] == offsets
+    for bad in ((), (0, -4)):
+        with pytest.raises(ValueError, match="offsets"):
+            ALPR(Detector(), recognizer, offsets=bad)
+
+
 def test_box_width_views_read_a_box_cut_short_of_the_plates_end():
     from types import SimpleNamespace
 
@@ -223,7 +243,7 @@ def test_box_width_views_read_a_box_cut_short_of_the_plates_end():
     from lprlab.pipeline import ALPR
 
     class Detector:
-        def detect(self, image, threshold, base_scale, verify_threshold):
+        def detect(self, image, threshold, base_scale, verify_threshold, **options):
             return [Detection((20, 10, 80, 20), 0.9, 1.0, None)]
 
     class Recognizer:  # reads the whole plate only from a crop 1.25 times the box's width (100 px)
@@ -266,7 +286,7 @@ def test_the_us_reader_prefers_a_zero_over_a_rare_letter_o():
     from lprlab.pipeline import ALPR
 
     class Detector:
-        def detect(self, image, threshold, base_scale, verify_threshold):
+        def detect(self, image, threshold, base_scale, verify_threshold, **options):
             return [Detection((10, 10, 80, 40), 0.9, 1.0, 0.9)]
 
     class Recognizer:  # an O slightly more probable than a 0, as the synthetic prior makes it
@@ -292,7 +312,7 @@ def test_a_reading_that_fits_but_is_unlikely_is_dropped():
     from lprlab.pipeline import ALPR
 
     class Detector:
-        def detect(self, image, threshold, base_scale, verify_threshold):
+        def detect(self, image, threshold, base_scale, verify_threshold, **options):
             return [Detection((10, 10, 80, 40), 0.9, 1.0, 0.9)]
 
     class Recognizer:  # a tail lamp read as a US vanity text, with a low probability
