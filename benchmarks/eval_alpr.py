@@ -60,6 +60,9 @@ parser.add_argument("--refine", type=float, default=0.0,
                     help="the detector's box refinement for doubted boxes scoring at least this (see ALPR; 0: off)")
 parser.add_argument("--offsets", type=int, nargs="+", default=[0, 4],
                     help="pixel offsets at which the detector searches its levels (see ALPR; 0: the plain search)")
+parser.add_argument("--video-offsets", type=int, nargs="+", default=[0],
+                    help="the detector's offsets on the clips (default 0, as `lprlab video`: a moving plate falls "
+                         "on other alignments in other frames)")
 parser.add_argument("--per-plate", help="write each true plate's outcome here (CSV; compare two with "
                                         "benchmarks/compare_readers.py)")
 parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
@@ -78,7 +81,8 @@ print(f"detector {args.detector} ({'no verifier' if detector.verifier is None el
       f"searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
       f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
       f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, widths {args.widths or 'none'}, "
-      f"min confidence {args.min_confidence}, refine {args.refine or 'off'}, offsets {args.offsets}")
+      f"min confidence {args.min_confidence}, refine {args.refine or 'off'}, offsets {args.offsets} "
+      f"(clips {args.video_offsets})")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -86,7 +90,7 @@ try:
 except FileNotFoundError as error:
     photo_sets = []
     print(error)
-# the reader's options, for the photos, the speed figure and the clips alike
+# the reader's options, for the photos, the speed figure and the clips alike (but the clips' offsets)
 reader_options = dict(margin=args.margin, verify_threshold=args.verify_threshold, rescue_confidence=args.rescue,
                       rescue_floor=args.rescue_floor, heights=args.heights, widths=args.widths,
                       min_confidence=args.min_confidence, refine=args.refine, offsets=tuple(args.offsets))
@@ -153,7 +157,7 @@ print(f"end to end at 1280x720 (cctv scene, {len(scene.plates)} plates): {1000 *
 videos = pathlib.Path(args.videos)
 if not args.skip_video and (videos / "labels.csv").is_file():
     rows = list(csv.DictReader(open(videos / "labels.csv", encoding="utf-8")))
-    alpr = ALPR(detector, recognizer, region="eu", **reader_options)
+    alpr = ALPR(detector, recognizer, region="eu", **(reader_options | {"offsets": tuple(args.video_offsets)}))
     read, frames, seconds = 0, 0, 0.0
     for row in rows:
         start = time.perf_counter()

@@ -257,7 +257,7 @@ def _video(args) -> None:
         from lprlab.watchlist import Watchlist  # noqa: PLC0415
 
         watchlist = Watchlist(args.watchlist)
-    alpr = ALPR(region=args.region, watchlist=watchlist, threshold=args.threshold)
+    alpr = ALPR(region=args.region, watchlist=watchlist, threshold=args.threshold, offsets=tuple(args.offsets))
     events = args.events or (os.path.splitext(args.out)[0] + ".csv" if args.out else None)
     tracks = read_video(args.source, alpr, args.out, events, args.max_frames, args.every, progress=not args.json)
     for track in tracks:
@@ -403,6 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     video.add_argument("--threshold", type=float, default=0.5, help="detector presence probability")
     video.add_argument("--max-frames", type=int, help="stop after this many frames (cameras run until then)")
     video.add_argument("--every", type=int, default=1, help="read every N-th frame")
+    video.add_argument("--offsets", type=int, nargs="+", default=[0], metavar="PX",
+                       help="pixel offsets at which the detector searches (default 0: a moving plate falls on "
+                            "other alignments in other frames; 0 4 as lprlab alpr, slower)")
     video.set_defaults(run=_video)
     watch = commands.add_parser("watchlist", help="the plate watch-list (SQLite)")
     watch.add_argument("action", choices=("add", "import", "list", "remove", "lookup"))
