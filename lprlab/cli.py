@@ -127,7 +127,8 @@ def _train_verifier(args) -> None:
 
     backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
     train_verifier_synthetic(VerifierConfig(seed=args.seed), args.out, args.detector, args.images, args.val_images,
-                             args.epochs, args.data_dir, backgrounds, verbose=2, wide=args.wide_positives)
+                             args.epochs, args.data_dir, backgrounds, verbose=2, wide=args.wide_positives,
+                             wide_min_iou=args.wide_min_iou)
     print(args.out)
 
 
@@ -470,6 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--backgrounds", help="folder of real background photos (default: procedural only)")
     ver.add_argument("--wide-positives", type=int, default=0,
                      help="more positives per plate, on boxes jittered more widely (IoU >= 0.5 with the plate)")
+    ver.add_argument("--wide-min-iou", type=float, default=0.5,
+                     help="the IoU with the plate each of those boxes must reach (0.5 accepted boxes twice the "
+                          "plate's size on real photos)")
     ver.set_defaults(run=_train_verifier)
     enh = train.add_parser("enhancer", help="train the SRGAN plate enhancer (SRResNet pretraining, then adversarial)")
     enh.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

@@ -213,9 +213,9 @@ def _jitter(box, rng: np.random.Generator, spread: float = 1.0) -> tuple[float, 
 
 
 def wide_positives(truths: np.ndarray, rng: np.random.Generator, count: int,
-                   spread: float = WIDE_SPREAD, tries: int = 20) -> np.ndarray:
+                   spread: float = WIDE_SPREAD, tries: int = 20, min_iou: float = POSITIVE_IOU) -> np.ndarray:
     """`count` boxes per true box jittered `spread` times as widely as `_jitter`'s, each kept only
-    when its IoU with the truth is at least `POSITIVE_IOU` (redrawn up to `tries` times, else left
+    when its IoU with the truth is at least `min_iou` (redrawn up to `tries` times, else left
     out), so the verifier learns plates on boxes as loose as the real detector's.
 
     Args:
@@ -231,7 +231,7 @@ def wide_positives(truths: np.ndarray, rng: np.random.Generator, count: int,
         for _ in range(count):
             for _ in range(tries):
                 box = np.float32([_jitter(truth, rng, spread)])
-                if iou_matrix(box, truth[None])[0, 0] >= POSITIVE_IOU:
+                if iou_matrix(box, truth[None])[0, 0] >= min_iou:
                     boxes.append(box[0])
                     break
     return np.float32(boxes).reshape(-1, 4)
@@ -239,12 +239,12 @@ def wide_positives(truths: np.ndarray, rng: np.random.Generator, count: int,
 
 def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: VerifierConfig,
                      rng: np.random.Generator, threshold: float = 0.3, distractors=None,
-                     wide: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                     wide: int = 0, wide_min_iou: float = POSITIVE_IOU) -> tuple[np.ndarray, np.ndarray]:
     """The verifier's samples from one image: the detector's boxes (after NMS, presence >=
     `threshold`) labelled by their IoU with `truths` ((n, 4) true plate boxes (x, y, w, h) px),
     one jittered positive per true plate, one jittered negative per box of `distractors`
     ((k, 4) px, see `paste_distractors`) and, with `wide` > 0, `wide` more positives per true plate
-    jittered more widely (`wide_positives`). The random draws for `wide` come last, so `wide=0`
+    jittered more widely (`wide_positives`, IoU >= `wide_min_iou` with it). The random draws for `wide` come last, so `wide=0`
     gives the samples of earlier versions.
 
     Returns:
@@ -263,7 +263,7 @@ def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: Ve
     jittered = np.float32([_jitter(t, rng) for t in truths]).reshape(-1, 4)
     decoys = np.float32([_jitter(d, rng) for d in np.reshape(distractors if distractors is not None else [], (-1, 4))])
     decoys = decoys.reshape(-1, 4)
-    loose = wide_positives(truths, rng, wide) if wide else np.zeros((0, 4), np.float32)
+    loose = wide_positives(truths, rng, wide, min_iou=wide_min_iou) if wide else np.zeros((0, 4), np.float32)
     boxes = np.concatenate([found[keep], jittered, decoys, loose])
     labels = np.concatenate([labels[keep], np.ones(len(jittered), np.float32), np.zeros(len(decoys), np.float32),
                              np.ones(len(loose), np.float32)])
@@ -272,7 +272,7 @@ def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: Ve
 
 def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, folder: str | os.PathLike,
                       backgrounds: str | None = None, progress: bool = True,
-                      wide: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                      wide: int = 0, wide_min_iou: float = POSITIVE_IOU) -> tuple[np.ndarray, np.ndarray]:
     """Generates (or completes) the verifier's samples from `images` images and loads them.
 
     Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene, or (40% of the
@@ -319,7 +319,7 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
                     decoys = decoys[_clear_of(decoys, truths)]
                 image = augment(image, pipeline, rng)
                 part, part_labels = verifier_samples(detector, image, truths, config, rng, distractors=decoys,
-                                                     wide=wide)
+                                                     wide=wide, wide_min_iou=wide_min_iou)
                 crops.append(part)
                 labels.append(part_labels)
                 bar.update(1)
@@ -407,10 +407,11 @@ def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tu
 def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike, detector_path=None,
                              images: int = 4000, val_images: int = 400, epochs: int = 8,
                              data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
-                             verbose: int | str = "auto", wide: int = 0) -> keras.callbacks.History:
+                             verbose: int | str = "auto", wide: int = 0,
+                             wide_min_iou: float = POSITIVE_IOU) -> keras.callbacks.History:
     """Mines (or reuses) the samples of `images` training and `val_images` validation images with
     the detector `detector_path` (the shipped one by default), then trains. The sets live in
-    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-photos][-wide<n>]-<images>-s<seed>``;
+    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-photos][-wide<n>[-iou<x>]]-<images>-s<seed>``;
     validation uses seed ``config.seed + 1``; `wide`: more widely jittered positives per plate
     (`verifier_samples`)."""
     from lprlab.detection import load_detector  # noqa: PLC0415
@@ -418,14 +419,15 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
     detector = load_detector(detector_path, "float32", verify=False, searcher=False)
     context = "x".join(f"{c:g}" for c in config.context)
     tag = (f"{SAMPLES_VERSION}-{detector.info.get('saved', '')[:19].replace(':', '')}-context{context}"
-           f"{'-photos' if backgrounds else ''}{f'-wide{wide}' if wide else ''}")
+           f"{'-photos' if backgrounds else ''}{f'-wide{wide}' if wide else ''}"
+           f"{f'-iou{wide_min_iou:g}' if wide and wide_min_iou != POSITIVE_IOU else ''}")
     data_dir = pathlib.Path(data_dir)
     train = make_verifier_set(detector, config, images, config.seed,
                               data_dir / f"verifier-{tag}-{images}-s{config.seed}", backgrounds, progress=verbose != 0,
-                              wide=wide)
+                              wide=wide, wide_min_iou=wide_min_iou)
     validation = make_verifier_set(detector, config, val_images, config.seed + 1,
                                    data_dir / f"verifier-{tag}-{val_images}-s{config.seed + 1}", backgrounds,
-                                   progress=verbose != 0, wide=wide)
+                                   progress=verbose != 0, wide=wide, wide_min_iou=wide_min_iou)
     return train_verifier(config, run_dir, train, validation, epochs, verbose=verbose)
 
 
