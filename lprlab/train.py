@@ -13,9 +13,11 @@ import logging
 import os
 import pathlib
 
+import contextlib
+import importlib.util
+
 import keras
 import numpy as np
-import tensorflow as tf
 
 from lprlab.datasets import DatasetSpec, generate_dataset, read_labels
 from lprlab.images import read_image
@@ -24,8 +26,19 @@ from lprlab.models.recognizer import RecognizerConfig, build_recognizer, encode_
 log = logging.getLogger(__name__)
 
 
-def make_strategy() -> tf.distribute.Strategy:
-    """`MirroredStrategy` with mixed precision when GPUs are present; the default strategy on CPU."""
+def make_strategy():
+    """Where the model is built and compiled: with the TensorFlow backend, `MirroredStrategy` (several
+    GPUs) or the default strategy, with mixed precision (``mixed_float16``) when GPUs are present. With
+    another Keras backend (``KERAS_BACKEND=jax`` or ``torch``, for a GPU machine without TensorFlow) an
+    object whose ``scope()`` does nothing: training runs on the backend's default device in float32,
+    so that the saved weights carry no mixed-precision policy."""
+    if keras.backend.backend() != "tensorflow":
+        class _Plain:
+            scope = staticmethod(contextlib.nullcontext)
+
+        return _Plain()
+    import tensorflow as tf  # noqa: PLC0415
+
     gpus = tf.config.list_physical_devices("GPU")
     if not gpus:
         return tf.distribute.get_strategy()
@@ -34,14 +47,55 @@ def make_strategy() -> tf.distribute.Strategy:
 
 
 def training_callbacks(run_dir: pathlib.Path, monitor: str = "val_loss") -> list[keras.callbacks.Callback]:
-    """Checkpoint every epoch (last and best), BackupAndRestore for resuming, CSV and TensorBoard logs."""
-    return [
+    """Checkpoint every epoch (last and best), BackupAndRestore for resuming, CSV and TensorBoard logs
+    (TensorBoard only where TensorFlow is installed: Keras writes its logs with ``tf.summary``)."""
+    callbacks = [
         keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
         keras.callbacks.ModelCheckpoint(str(run_dir / "last.keras")),
         keras.callbacks.ModelCheckpoint(str(run_dir / "best.keras"), monitor=monitor, save_best_only=True),
         keras.callbacks.CSVLogger(str(run_dir / "log.csv"), append=True),
-        keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False),
     ]
+    if importlib.util.find_spec("tensorflow") is not None:
+        callbacks.append(keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False))
+    else:
+        log.info("TensorFlow is not installed: no TensorBoard logs (log.csv has the same figures)")
+    return callbacks
+
+
+class ArrayBatches(keras.utils.PyDataset):
+    """Batches ``(images / 255, labels)`` of in-memory arrays for Keras backends other than TensorFlow.
+
+    Args:
+        images: (n, height, width, 3) uint8.
+        labels: (n, ...) int32 slot labels.
+        batch_size: Samples per batch (the last one may be smaller).
+        shuffle: Visit the samples in a new order every epoch, drawn from `seed` and the epoch number.
+        seed: Shuffle seed.
+
+    Data: ``(x, y)`` with x (batch, height, width, 3) float32 in [0, 1].
+    """
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool, seed: int, **kwargs):
+        super().__init__(**kwargs)
+        self.images, self.labels, self.batch_size, self.shuffle, self.seed = images, labels, batch_size, shuffle, seed
+        self.epoch = 0
+        self.order = self._order()
+
+    def _order(self) -> np.ndarray:
+        if not self.shuffle:
+            return np.arange(len(self.images))
+        return np.random.default_rng([self.seed, self.epoch]).permutation(len(self.images))
+
+    def __len__(self) -> int:
+        return int(np.ceil(len(self.images) / self.batch_size))
+
+    def __getitem__(self, index: int):
+        rows = np.sort(self.order[index * self.batch_size:(index + 1) * self.batch_size])
+        return self.images[rows].astype(np.float32) / 255.0, self.labels[rows]
+
+    def on_epoch_end(self) -> None:
+        self.epoch += 1
+        self.order = self._order()
 
 
 def load_plate_folder(folder: str | os.PathLike, config: RecognizerConfig) -> tuple[np.ndarray, list[str]]:
@@ -73,7 +127,13 @@ def make_synthetic_set(config: RecognizerConfig, count: int, seed: int, folder: 
     return load_plate_folder(folder, config)
 
 
-def _tf_dataset(images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool, seed: int):
+def _dataset(images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: bool, seed: int):
+    """`tf.data` (shuffled, batched, scaled to [0, 1], prefetched) with the TensorFlow backend;
+    `ArrayBatches` with the others."""
+    if keras.backend.backend() != "tensorflow":
+        return ArrayBatches(images, labels, batch_size, shuffle, seed, workers=4, max_queue_size=16)
+    import tensorflow as tf  # noqa: PLC0415
+
     dataset = tf.data.Dataset.from_tensor_slices((images, labels))
     if shuffle:
         dataset = dataset.shuffle(min(len(images), 50_000), seed=seed, reshuffle_each_iteration=True)
@@ -105,8 +165,8 @@ def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.json").write_text(json.dumps(dataclasses.asdict(config), indent=1))
     keras.utils.set_random_seed(config.seed)
-    train_set = _tf_dataset(train[0], encode_texts(train[1], config), batch_size, True, config.seed)
-    val_set = _tf_dataset(validation[0], encode_texts(validation[1], config), batch_size, False, config.seed)
+    train_set = _dataset(train[0], encode_texts(train[1], config), batch_size, True, config.seed)
+    val_set = _dataset(validation[0], encode_texts(validation[1], config), batch_size, False, config.seed)
     steps = epochs * int(np.ceil(len(train[0]) / batch_size))
     with make_strategy().scope():
         model = initial_model if initial_model is not None else build_recognizer(config)
@@ -114,7 +174,7 @@ def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train
         model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
                       metrics=[keras.metrics.SparseCategoricalAccuracy(name="char_acc")])
     history = model.fit(train_set, validation_data=val_set, epochs=epochs, callbacks=training_callbacks(run_dir),
-                        shuffle=False, verbose=verbose)  # train_set is shuffled by tf.data itself
+                        shuffle=False, verbose=verbose)  # train_set shuffles itself
     save_recognizer(model, config, run_dir / "model", {
         "training": {"samples": len(train[0]), "epochs": epochs, "batch_size": batch_size, "steps": steps},
     })

@@ -8,6 +8,7 @@ resumes at its last epoch), ``last.keras`` + ``last.json`` (the generator after 
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 import logging
 import os
@@ -20,7 +21,7 @@ import numpy as np
 from lprlab.augment import low_resolution
 from lprlab.datasets import DatasetSpec, generate_dataset, read_labels
 from lprlab.images import read_image
-from lprlab.models.enhancer import (EnhancerConfig, SRGAN, build_discriminator, build_generator, load_enhancer,
+from lprlab.models.enhancer import (EnhancerConfig, SRGAN, SRResNetTrainer, build_discriminator, build_generator, load_enhancer,
                                     recognizer_probe, save_enhancer)
 from lprlab.models.recognizer import RecognizerConfig, encode_texts, load_recognizer
 
@@ -165,7 +166,8 @@ class SaveGenerator(keras.callbacks.Callback):
 def train_enhancer(config: EnhancerConfig, run_dir: str | os.PathLike, train: HRSet, validation: HRSet,
                    epochs: int = 10, batch_size: int = 32, generator: keras.Model | None = None,
                    discriminator: keras.Model | None = None, recognizer: str | os.PathLike | None = None,
-                   steps_per_epoch: int | None = None, verbose: int | str = "auto") -> tuple[keras.Model, keras.Model, dict]:
+                   steps_per_epoch: int | None = None, verbose: int | str = "auto",
+                   workers: int | None = None) -> tuple[keras.Model, keras.Model, dict]:
     """Trains the enhancer for one phase (pretraining when ``config.adversarial_weight == 0``,
     adversarial otherwise); resumes from ``run_dir/backup`` if a previous run was cut.
 
@@ -181,28 +183,43 @@ def train_enhancer(config: EnhancerConfig, run_dir: str | os.PathLike, train: HR
             None.
         steps_per_epoch: Cap on steps per epoch (quick runs).
         verbose: Keras verbosity.
+        workers: Processes making the LR inputs (default: one per CPU core; the degradation
+            model holds the GIL too much for threads). Each batch's pixels depend only on the
+            seed, epoch and batch index, not on the workers.
 
     Returns:
         (generator, discriminator, Keras history dict).
+
+    Raises:
+        RuntimeError: the adversarial phase on a Keras backend other than TensorFlow.
     """
     run_dir = pathlib.Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.json").write_text(json.dumps(dataclasses.asdict(config), indent=1))
     keras.utils.set_random_seed(config.seed)
     rec_model, rec_config, _ = load_recognizer(recognizer or WEIGHTS_DIR / config.recognizer)
+    workers = workers or os.cpu_count() or 1
+    threads = {"workers": workers, "max_queue_size": 4 * workers, "use_multiprocessing": workers > 1}
     train_seq = PairSequence(train, config, rec_config, batch_size, config.seed, shuffle=True,
-                             exact=config.exact_share)
-    val_seq = PairSequence(validation, config, rec_config, batch_size, config.seed + 1, shuffle=False, exact=1.0)
+                             exact=config.exact_share, **threads)
+    val_seq = PairSequence(validation, config, rec_config, batch_size, config.seed + 1, shuffle=False, exact=1.0,
+                           **threads)
     steps = epochs * min(len(train_seq), steps_per_epoch or len(train_seq))
     generator = generator if generator is not None else build_generator(config)
     discriminator = discriminator if discriminator is not None else build_discriminator(config)
-    model = SRGAN(generator, discriminator, recognizer_probe(rec_model, config.feature_layer), config)
-    model(np.zeros((1, *config.lr_size, 3), np.float32))  # built, as BackupAndRestore requires
+    probe = recognizer_probe(rec_model, config.feature_layer)
     schedule = lambda: keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.01)  # noqa: E731
-    model.compile(keras.optimizers.Adam(schedule(), beta_1=0.9), keras.optimizers.Adam(schedule(), beta_1=0.9))
+    if config.adversarial_weight > 0:
+        model = SRGAN(generator, discriminator, probe, config)
+        model.compile(keras.optimizers.Adam(schedule(), beta_1=0.9), keras.optimizers.Adam(schedule(), beta_1=0.9))
+    else:
+        model = SRResNetTrainer(generator, probe, config)
+        model.compile(keras.optimizers.Adam(schedule(), beta_1=0.9))
+    model(np.zeros((1, *config.lr_size, 3), np.float32))  # built, as BackupAndRestore requires
     callbacks = [keras.callbacks.BackupAndRestore(str(run_dir / "backup")), SaveGenerator(run_dir, config),
-                 keras.callbacks.CSVLogger(str(run_dir / "log.csv"), append=True),
-                 keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False)]
+                 keras.callbacks.CSVLogger(str(run_dir / "log.csv"), append=True)]
+    if importlib.util.find_spec("tensorflow") is not None:  # Keras writes TensorBoard logs with tf.summary
+        callbacks.append(keras.callbacks.TensorBoard(str(run_dir / "tensorboard"), write_graph=False))
     history = model.fit(train_seq, validation_data=val_seq, epochs=epochs, steps_per_epoch=steps_per_epoch,
                         callbacks=callbacks, verbose=verbose)
     save_enhancer(generator, config, run_dir / "model", {

@@ -169,3 +169,31 @@ def test_cli_enhance(tmp_path, capsys):
         assert main(["enhance", str(bad), "--out", str(tmp_path / "out"), "--scale", "2",
                      "--weights", str(weights)]) == 2
         assert message in capsys.readouterr().err
+
+
+def test_psnr_matches_tf_image_psnr():
+    from lprlab.models.enhancer import psnr
+
+    rng = np.random.default_rng(3)
+    hr = rng.random((4, 16, 64, 3)).astype(np.float32)
+    sr = np.clip(hr + rng.normal(0, 0.05, hr.shape), 0, 1).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(psnr(hr, sr)), tf.image.psnr(hr, sr, max_val=1.0).numpy(), rtol=1e-5)
+
+
+@pytest.mark.slow
+def test_adversarial_phase_trains_the_discriminator(tiny_sets, tmp_path):
+    root, train, validation = tiny_sets
+    config = dataclasses.replace(TINY, recognizer="rec", adversarial_weight=1e-3)
+    _, _, history = train_enhancer(config, tmp_path / "gan", train, validation, epochs=1, batch_size=8,
+                                   recognizer=root / "rec", steps_per_epoch=3, verbose=0, workers=1)
+    assert np.isfinite(history["discriminator"][0]) and history["discriminator"][0] > 0
+    assert np.isfinite(history["val_pixel"][0]) and np.isfinite(history["val_psnr"][0])
+
+
+def test_adversarial_phase_names_the_backend_it_needs(monkeypatch):
+    """The SRResNet phase runs on any Keras backend; the adversarial one (tf.GradientTape) says it needs TensorFlow."""
+    import keras
+
+    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
+    with pytest.raises(RuntimeError, match="needs the TensorFlow backend, not 'jax'"):
+        SRGAN(None, None, None, TINY)

@@ -292,3 +292,30 @@ def test_training_continues_from_given_weights_on_fresh_synthetic_crops(tmp_path
     _, _, info = load_recognizer(tmp_path / "shipped")
     assert info["data"] == "fresh crops" and len(info["history"]) == 1  # this run's one epoch
     assert info["continued_from"]["data"] == "first crops" and info["continued_from"]["history"] == [{"epoch": 0.0}]
+
+
+def test_array_batches_scale_and_reshuffle_every_epoch():
+    """The input pipeline of backends other than TensorFlow (JAX, PyTorch on a GPU machine)."""
+    from lprlab.train import ArrayBatches
+
+    images = np.arange(10, dtype=np.uint8)[:, None, None, None].repeat(2, 1).repeat(3, 2).repeat(3, 3)
+    labels = np.arange(10, dtype=np.int32)[:, None]
+    batches = ArrayBatches(images, labels, batch_size=4, shuffle=True, seed=5)
+    assert len(batches) == 3
+
+    def epoch():
+        seen = [batches[i] for i in range(len(batches))]
+        for x, y in seen:
+            assert x.dtype == np.float32 and x.shape[1:] == (2, 3, 3)
+            np.testing.assert_allclose(x[:, 0, 0, 0] * 255.0, y[:, 0])
+        return np.concatenate([y[:, 0] for _, y in seen])
+
+    first = epoch()
+    assert sorted(first) == list(range(10))
+    batches.on_epoch_end()
+    second = epoch()
+    assert sorted(second) == list(range(10)) and list(second) != list(first)
+    again = ArrayBatches(images, labels, batch_size=4, shuffle=True, seed=5)
+    assert list(np.concatenate([again[i][1][:, 0] for i in range(3)])) == list(first)
+    plain = ArrayBatches(images, labels, batch_size=4, shuffle=False, seed=5)
+    assert list(np.concatenate([plain[i][1][:, 0] for i in range(3)])) == list(range(10))

@@ -23,7 +23,6 @@ import pathlib
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import layers, ops
 
 from lprlab.models.io import config_from_dict, load_with_metadata, save_with_metadata
@@ -175,31 +174,43 @@ def recognizer_probe(recognizer: keras.Model, feature_layer: str = "rec_relu1_1"
     return probe
 
 
-class SRGAN(keras.Model):
-    """Generator and discriminator trained together with a custom `train_step`.
+def psnr(hr, sr, max_val: float = 1.0):
+    """Peak signal-to-noise ratio per image in dB, as `tf.image.psnr` computes it, in `keras.ops`
+    (any backend).
+
+    Args:
+        hr, sr: (batch, H, W, C) float32 in [0, `max_val`].
+
+    Returns:
+        (batch,) float32 dB.
+    """
+    mse = ops.mean(ops.square(hr - sr), axis=(1, 2, 3))
+    return 20.0 * np.log10(max_val) - 10.0 * ops.log(mse) / np.log(10.0)
+
+
+class SRResNetTrainer(keras.Model):
+    """The generator trained on content losses alone (the SRResNet phase, Ledig et al. 2017): pixel
+    L1, recogniser features and recogniser cross-entropy on the true text. It uses Keras' own
+    `train_step` with `compute_loss` overridden, so it trains on any Keras backend (TensorFlow on
+    this machine; JAX or PyTorch on a GPU machine without TensorFlow).
 
     Data: ``(lr, (hr, labels))`` batches: lr (batch, *lr_size, 3) float32 in [0, 1], hr (batch,
     *hr_size, 3) float32 in [0, 1], labels (batch, max_chars) int32 slot labels of the true texts
     (see `lprlab.models.recognizer.encode_texts`).
 
     Args:
-        generator, discriminator: From `build_generator`, `build_discriminator`.
+        generator: From `build_generator`.
         probe: From `recognizer_probe`, or None for pixel loss only.
         config: The `EnhancerConfig` whose loss weights apply.
     """
 
-    def __init__(self, generator: keras.Model, discriminator: keras.Model, probe: keras.Model | None,
-                 config: EnhancerConfig, **kwargs):
-        super().__init__(**kwargs)
-        self.generator, self.discriminator, self.probe, self.config = generator, discriminator, probe, config
-        self.rec_size = tuple(probe.input_shape[1:3]) if probe is not None else None
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in
-                         ("loss", "pixel", "feature", "text", "adversarial", "discriminator", "psnr")}
+    TRACKED = ("loss", "pixel", "feature", "text", "psnr")
 
-    def compile(self, generator_optimizer=None, discriminator_optimizer=None):
-        super().compile()
-        self.generator_optimizer = generator_optimizer or keras.optimizers.Adam(self.config.learning_rate, 0.9)
-        self.discriminator_optimizer = discriminator_optimizer or keras.optimizers.Adam(self.config.learning_rate, 0.9)
+    def __init__(self, generator: keras.Model, probe: keras.Model | None, config: EnhancerConfig, **kwargs):
+        super().__init__(**kwargs)
+        self.generator, self.probe, self.config = generator, probe, config
+        self.rec_size = tuple(probe.input_shape[1:3]) if probe is not None else None
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.TRACKED}
 
     @property
     def metrics(self):
@@ -220,6 +231,18 @@ class SRGAN(keras.Model):
         losses["text"] = ops.mean(keras.losses.sparse_categorical_crossentropy(labels, probabilities))
         return losses
 
+    def content_loss(self, parts: dict):
+        """The weighted sum of the content losses."""
+        c = self.config
+        return c.pixel_weight * parts["pixel"] + c.feature_weight * parts["feature"] + c.text_weight * parts["text"]
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        hr, labels = y
+        parts = self.content_losses(hr, y_pred, labels)
+        loss = self.content_loss(parts)
+        self._record(loss, parts, hr, y_pred)
+        return loss
+
     def _to_recognizer(self, image):
         """Resizes to the recogniser's input as `lprlab.images.resize_batch` does (area), with a
         gradient: average pooling for an integer ratio, antialiased bilinear otherwise."""
@@ -229,47 +252,70 @@ class SRGAN(keras.Model):
             return image
         if height % rec_h == 0 and width % rec_w == 0 and height // rec_h == width // rec_w:
             return ops.average_pool(image, height // rec_h, height // rec_h, padding="valid")
-        return tf.image.resize(image, self.rec_size, method="bilinear", antialias=True)
-
-    def train_step(self, data):
-        lr, (hr, labels) = data
-        c = self.config
-        adversarial = c.adversarial_weight > 0
-        with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
-            sr = self.generator(lr, training=True)
-            parts = self.content_losses(hr, sr, labels)
-            loss = c.pixel_weight * parts["pixel"] + c.feature_weight * parts["feature"] + c.text_weight * parts["text"]
-            if adversarial:
-                fake = self.discriminator(sr, training=True)
-                real = self.discriminator(hr, training=True)
-                bce = lambda target, logits: ops.mean(keras.losses.binary_crossentropy(  # noqa: E731
-                    target, logits, from_logits=True))
-                parts["adversarial"] = bce(ops.ones_like(fake), fake)
-                parts["discriminator"] = bce(ops.ones_like(real), real) + bce(ops.zeros_like(fake), fake)
-                loss = loss + c.adversarial_weight * parts["adversarial"]
-        weights = self.generator.trainable_weights
-        self.generator_optimizer.apply_gradients(zip(generator_tape.gradient(loss, weights), weights))
-        if adversarial:
-            weights = self.discriminator.trainable_weights
-            self.discriminator_optimizer.apply_gradients(
-                zip(discriminator_tape.gradient(parts["discriminator"], weights), weights))
-        return self._record(loss, parts, hr, sr)
-
-    def test_step(self, data):
-        lr, (hr, labels) = data
-        c = self.config
-        sr = self.generator(lr, training=False)
-        parts = self.content_losses(hr, sr, labels)
-        loss = c.pixel_weight * parts["pixel"] + c.feature_weight * parts["feature"] + c.text_weight * parts["text"]
-        return self._record(loss, parts, hr, sr)
+        return ops.image.resize(image, self.rec_size, interpolation="bilinear", antialias=True)
 
     def _record(self, loss, parts, hr, sr) -> dict:
         self.trackers["loss"].update_state(loss)
-        for name in ("pixel", "feature", "text", "adversarial", "discriminator"):
-            if name in parts:
-                self.trackers[name].update_state(parts[name])
-        self.trackers["psnr"].update_state(ops.mean(tf.image.psnr(hr, ops.clip(sr, 0.0, 1.0), max_val=1.0)))
+        for name, value in parts.items():
+            if name in self.trackers:
+                self.trackers[name].update_state(value)
+        self.trackers["psnr"].update_state(ops.mean(psnr(hr, ops.clip(sr, 0.0, 1.0))))
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+class SRGAN(SRResNetTrainer):
+    """Generator and discriminator trained together (the adversarial phase, Ledig et al. 2017) with
+    a custom `train_step`: content losses plus the adversarial loss for the generator, binary
+    cross-entropy on real HR and SR for the discriminator. Validation scores the content loss.
+    The `train_step` uses `tf.GradientTape`: this phase needs the TensorFlow backend.
+
+    Data: as `SRResNetTrainer`.
+
+    Args:
+        generator, discriminator: From `build_generator`, `build_discriminator`.
+        probe: From `recognizer_probe`, or None for pixel loss only.
+        config: The `EnhancerConfig` whose loss weights apply.
+
+    Raises:
+        RuntimeError: the Keras backend is not TensorFlow.
+    """
+
+    TRACKED = ("loss", "pixel", "feature", "text", "adversarial", "discriminator", "psnr")
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, probe: keras.Model | None,
+                 config: EnhancerConfig, **kwargs):
+        if keras.backend.backend() != "tensorflow":
+            raise RuntimeError(f"the adversarial phase needs the TensorFlow backend, not {keras.backend.backend()!r}; "
+                               "train the SRResNet phase alone (adversarial weight 0) on other backends")
+        super().__init__(generator, probe, config, **kwargs)
+        self.discriminator = discriminator
+
+    def compile(self, generator_optimizer=None, discriminator_optimizer=None):
+        super().compile()
+        self.generator_optimizer = generator_optimizer or keras.optimizers.Adam(self.config.learning_rate, 0.9)
+        self.discriminator_optimizer = discriminator_optimizer or keras.optimizers.Adam(self.config.learning_rate, 0.9)
+
+    def train_step(self, data):
+        import tensorflow as tf  # noqa: PLC0415 (this phase is TensorFlow-only)
+
+        lr, (hr, labels) = data
+        c = self.config
+        with tf.GradientTape() as generator_tape, tf.GradientTape() as discriminator_tape:
+            sr = self.generator(lr, training=True)
+            parts = self.content_losses(hr, sr, labels)
+            fake = self.discriminator(sr, training=True)
+            real = self.discriminator(hr, training=True)
+            bce = lambda target, logits: ops.mean(keras.losses.binary_crossentropy(  # noqa: E731
+                target, logits, from_logits=True))
+            parts["adversarial"] = bce(ops.ones_like(fake), fake)
+            parts["discriminator"] = bce(ops.ones_like(real), real) + bce(ops.zeros_like(fake), fake)
+            loss = self.content_loss(parts) + c.adversarial_weight * parts["adversarial"]
+        weights = self.generator.trainable_weights
+        self.generator_optimizer.apply_gradients(zip(generator_tape.gradient(loss, weights), weights))
+        weights = self.discriminator.trainable_weights
+        self.discriminator_optimizer.apply_gradients(
+            zip(discriminator_tape.gradient(parts["discriminator"], weights), weights))
+        return self._record(loss, parts, hr, sr)
 
 
 def save_enhancer(generator: keras.Model, config: EnhancerConfig, path: str | os.PathLike,
