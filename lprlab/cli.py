@@ -136,13 +136,25 @@ def _train_enhancer(args) -> None:
     from lprlab.models.enhancer import EnhancerConfig, default_upsample_filters  # noqa: PLC0415
     from lprlab.train_enhancer import train_enhancer_synthetic  # noqa: PLC0415
 
-    config = EnhancerConfig(scale=args.scale, filters=args.filters, blocks=args.blocks, seed=args.seed,
-                            upsample_filters=default_upsample_filters(args.scale, args.filters),
-                            text_weight=args.text_weight, exact_share=args.exact_share)
+    generator = None
+    if args.init:
+        import dataclasses  # noqa: PLC0415
+
+        from lprlab.models.enhancer import load_enhancer  # noqa: PLC0415
+
+        generator, config, _ = load_enhancer(args.init)
+        config = dataclasses.replace(config, seed=args.seed, text_weight=args.text_weight,
+                                     exact_share=args.exact_share,
+                                     learning_rate=args.learning_rate or config.learning_rate)
+    else:
+        config = EnhancerConfig(scale=args.scale, filters=args.filters, blocks=args.blocks, seed=args.seed,
+                                upsample_filters=default_upsample_filters(args.scale, args.filters),
+                                text_weight=args.text_weight, exact_share=args.exact_share,
+                                **({"learning_rate": args.learning_rate} if args.learning_rate else {}))
     train_enhancer_synthetic(config, args.out, count=args.count, val_count=args.val_count,
                              pretrain_epochs=args.pretrain_epochs, gan_epochs=args.gan_epochs,
                              adversarial_weight=args.adversarial_weight, batch_size=args.batch_size,
-                             data_dir=args.data_dir, verbose=2)
+                             data_dir=args.data_dir, verbose=2, generator=generator)
     print(args.out)
 
 
@@ -490,6 +502,10 @@ def build_parser() -> argparse.ArgumentParser:
     enh.add_argument("--batch-size", type=int, default=32)
     enh.add_argument("--seed", type=int, default=0)
     enh.add_argument("--data-dir", default="data/synth", help="where the HR crop sets are written")
+    enh.add_argument("--init", metavar="WEIGHTS",
+                     help="continue these generator weights (their scale and network are kept; --scale, --filters "
+                          "and --blocks are ignored); use a --seed other than theirs")
+    enh.add_argument("--learning-rate", type=float, help="peak learning rate of the cosine decay (default 5e-4)")
     enh.set_defaults(run=_train_enhancer)
     return parser
 

@@ -231,23 +231,26 @@ def train_enhancer_synthetic(config: EnhancerConfig, run_dir: str | os.PathLike,
                              val_count: int = 1_000, pretrain_epochs: int = 8, gan_epochs: int = 4,
                              adversarial_weight: float = 1e-3, batch_size: int = 32, gan_lr_factor: float = 0.5,
                              data_dir: str | os.PathLike = "data/synth", steps_per_epoch: int | None = None,
-                             verbose: int | str = "auto") -> pathlib.Path:
+                             verbose: int | str = "auto", generator: keras.Model | None = None) -> pathlib.Path:
     """Generates (or reuses) HR crops, pretrains on content losses (SRResNet), then trains with the
     adversarial loss from the pretrained generator. Each phase resumes where it stopped; a finished
     phase is not run again. Returns the run folder (the result is ``<run>/gan/model`` or, with
-    ``gan_epochs=0``, ``<run>/pretrain/model``)."""
+    ``gan_epochs=0``, ``<run>/pretrain/model``). With `generator` (a trained one, e.g. from a GPU
+    run cut short), the content phase continues it instead of starting from a fresh network."""
     run_dir, data_dir = pathlib.Path(run_dir), pathlib.Path(data_dir)
     tag = f"{config.hr_size[0]}x{config.hr_size[1]}"
-    train = make_hr_set(count, config.seed, data_dir / f"enhancer-hr-{tag}-{count}-s{config.seed}")
+    train = make_hr_set(count, config.seed, data_dir / f"enhancer-hr-{tag}-{count}-s{config.seed}",
+                        hr_size=config.hr_size)
     validation = make_hr_set(val_count, config.seed + 1, data_dir / f"enhancer-hr-{tag}-{val_count}-s{config.seed + 1}",
-                             free_text=0.0)
+                             hr_size=config.hr_size, free_text=0.0)
     pretrain_dir, gan_dir = run_dir / "pretrain", run_dir / "gan"
     pretrain_config = dataclasses.replace(config, adversarial_weight=0.0)
     if (pretrain_dir / "model.keras").is_file():
         generator = load_enhancer(pretrain_dir / "model")[0]
     else:
         generator, _, _ = train_enhancer(pretrain_config, pretrain_dir, train, validation, pretrain_epochs,
-                                         batch_size, steps_per_epoch=steps_per_epoch, verbose=verbose)
+                                         batch_size, generator=generator, steps_per_epoch=steps_per_epoch,
+                                         verbose=verbose)
     if gan_epochs <= 0 or (gan_dir / "model.keras").is_file():
         return run_dir
     gan_config = dataclasses.replace(config, adversarial_weight=adversarial_weight,

@@ -197,3 +197,18 @@ def test_adversarial_phase_names_the_backend_it_needs(monkeypatch):
     monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
     with pytest.raises(RuntimeError, match="needs the TensorFlow backend, not 'jax'"):
         SRGAN(None, None, None, TINY)
+
+
+@pytest.mark.slow
+def test_cli_train_enhancer_continues_given_weights(tmp_path):
+    generator = build_generator(TINY)
+    rng = np.random.default_rng(4)
+    generator.set_weights([rng.normal(0, 0.1, w.shape).astype(np.float32) for w in generator.get_weights()])
+    save_enhancer(generator, TINY, tmp_path / "start")
+    main(["train", "enhancer", "--init", str(tmp_path / "start"), "--out", str(tmp_path / "run"), "--count", "16",
+          "--val-count", "8", "--pretrain-epochs", "1", "--gan-epochs", "0", "--batch-size", "8", "--seed", "9",
+          "--learning-rate", "1e-12", "--data-dir", str(tmp_path / "data")])
+    continued, config, _ = load_generator(tmp_path / "run" / "pretrain" / "model")
+    assert config.seed == 9 and config.learning_rate == 1e-12 and config.lr_size == TINY.lr_size
+    for before, after in zip(generator.get_weights(), continued.get_weights()):
+        np.testing.assert_allclose(after, before, atol=1e-6)
