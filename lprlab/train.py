@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 def make_strategy():
     """Where the model is built and compiled: with the TensorFlow backend, `MirroredStrategy` (several
     GPUs) or the default strategy, with mixed precision (``mixed_float16``) when GPUs are present. With
-    another Keras backend (``KERAS_BACKEND=jax`` or ``torch``, for a GPU machine without TensorFlow) an
+    another Keras backend (``KERAS_BACKEND=jax``, for a GPU machine without TensorFlow; ``torch`` untested) an
     object whose ``scope()`` does nothing: training runs on the backend's default device in float32,
     so that the saved weights carry no mixed-precision policy."""
     if keras.backend.backend() != "tensorflow":

@@ -295,7 +295,7 @@ def test_training_continues_from_given_weights_on_fresh_synthetic_crops(tmp_path
 
 
 def test_array_batches_scale_and_reshuffle_every_epoch():
-    """The input pipeline of backends other than TensorFlow (JAX, PyTorch on a GPU machine)."""
+    """The input pipeline of backends other than TensorFlow (JAX on a GPU machine)."""
     from lprlab.train import ArrayBatches
 
     images = np.arange(10, dtype=np.uint8)[:, None, None, None].repeat(2, 1).repeat(3, 2).repeat(3, 3)

@@ -192,7 +192,7 @@ class SRResNetTrainer(keras.Model):
     """The generator trained on content losses alone (the SRResNet phase, Ledig et al. 2017): pixel
     L1, recogniser features and recogniser cross-entropy on the true text. It uses Keras' own
     `train_step` with `compute_loss` overridden, so it trains on any Keras backend (TensorFlow on
-    this machine; JAX or PyTorch on a GPU machine without TensorFlow).
+    this machine; JAX on a GPU machine without TensorFlow; PyTorch untested).
 
     Data: ``(lr, (hr, labels))`` batches: lr (batch, *lr_size, 3) float32 in [0, 1], hr (batch,
     *hr_size, 3) float32 in [0, 1], labels (batch, max_chars) int32 slot labels of the true texts
