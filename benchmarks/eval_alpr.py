@@ -72,17 +72,22 @@ parser.add_argument("--searcher", help="the cascade's first stage (default: weig
                                        "detector)")
 parser.add_argument("--no-search", action="store_true", help="search with the detector alone")
 parser.add_argument("--search-threshold", type=float, default=0.05, help="the searcher's presence to score a window")
+parser.add_argument("--box-regressor", default="default",
+                    help="box regressor weights (default: weights/box_regressor when present; 'none': boxes as searched)")
+parser.add_argument("--fit", type=int, default=1, help="box regressor iterations per box (see ALPR; 0: off)")
 args = parser.parse_args()
 detector = load_detector(args.detector, args.precision, verify=False if args.no_verify else args.verifier,
                          searcher=False if args.no_search else args.searcher or True,
-                         search_threshold=args.search_threshold)
+                         search_threshold=args.search_threshold,
+                         box_regressor={"default": True, "none": False}.get(args.box_regressor, args.box_regressor))
 recognizer = load_recognizer(args.recognizer, "bfloat16" if args.precision == "bfloat16" else "float32")
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'verifier ' + args.verifier}), "
       f"searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
       f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
       f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, widths {args.widths or 'none'}, "
       f"min confidence {args.min_confidence}, refine {args.refine or 'off'}, offsets {args.offsets} "
-      f"(clips {args.video_offsets})")
+      f"(clips {args.video_offsets}), box regressor "
+      f"{'none' if detector.box_regressor is None or not args.fit else args.box_regressor} (fit {args.fit})")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -93,7 +98,8 @@ except FileNotFoundError as error:
 # the reader's options, for the photos, the speed figure and the clips alike (but the clips' offsets)
 reader_options = dict(margin=args.margin, verify_threshold=args.verify_threshold, rescue_confidence=args.rescue,
                       rescue_floor=args.rescue_floor, heights=args.heights, widths=args.widths,
-                      min_confidence=args.min_confidence, refine=args.refine, offsets=tuple(args.offsets))
+                      min_confidence=args.min_confidence, refine=args.refine, offsets=tuple(args.offsets),
+                      fit=args.fit)
 completed, outcomes = [], []
 for photo_set in photo_sets:
     scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, **reader_options),

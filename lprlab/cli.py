@@ -132,6 +132,20 @@ def _train_verifier(args) -> None:
     print(args.out)
 
 
+def _train_box_regressor(args) -> None:
+    from lprlab.models.box_regressor import BoxRegressorConfig  # noqa: PLC0415
+    from lprlab.formats import resolve_formats  # noqa: PLC0415
+    from lprlab.train_box_regressor import LATIN_FORMATS, train_box_regressor_synthetic  # noqa: PLC0415
+
+    names = LATIN_FORMATS if args.formats == "latin" else args.formats
+    formats = tuple(f.name for f in resolve_formats(names if isinstance(names, str) else ",".join(names)))
+    backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
+    train_box_regressor_synthetic(BoxRegressorConfig(seed=args.seed), args.out, args.images, args.val_images,
+                                  args.epochs, args.data_dir, backgrounds, formats, args.workers, args.batch_size,
+                                  verbose=2)
+    print(args.out)
+
+
 def _train_enhancer(args) -> None:
     from lprlab.models.enhancer import EnhancerConfig, default_upsample_filters  # noqa: PLC0415
     from lprlab.train_enhancer import train_enhancer_synthetic  # noqa: PLC0415
@@ -198,7 +212,7 @@ def _detect(args) -> None:
     detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else True,
                              searcher=not args.no_search)
     found = detect_files(detector, args.images, threshold=args.threshold, base_scale=args.base_scale,
-                         refine=args.refine, offsets=tuple(args.offsets))
+                         refine=args.refine, offsets=tuple(args.offsets), fit=args.fit)
     for path, detections in zip(args.images, found):
         boxes = [{"box": [round(v, 1) for v in d.box], "score": round(d.score, 4)}
                  | ({} if d.verification is None else {"verification": round(d.verification, 4)}) for d in detections]
@@ -239,7 +253,7 @@ def _alpr(args) -> None:
     alpr = ALPR(detector, recognizer, enhancer, region=args.region, watchlist=watchlist, threshold=args.threshold,
                 verify_threshold=args.verify_threshold, rescue_confidence=args.rescue, margin=args.margin,
                 heights=args.heights, widths=args.widths, base_scale=args.base_scale, min_confidence=args.min_confidence,
-                enhance_below_px=args.enhance_below, offsets=tuple(args.offsets))
+                enhance_below_px=args.enhance_below, offsets=tuple(args.offsets), fit=args.fit)
     if args.annotate:
         pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
     for path, image in zip(args.images, images):
@@ -270,7 +284,8 @@ def _video(args) -> None:
         from lprlab.watchlist import Watchlist  # noqa: PLC0415
 
         watchlist = Watchlist(args.watchlist)
-    alpr = ALPR(region=args.region, watchlist=watchlist, threshold=args.threshold, offsets=tuple(args.offsets))
+    alpr = ALPR(region=args.region, watchlist=watchlist, threshold=args.threshold, offsets=tuple(args.offsets),
+                fit=args.fit)
     events = args.events or (os.path.splitext(args.out)[0] + ".csv" if args.out else None)
     tracks = read_video(args.source, alpr, args.out, events, args.max_frames, args.every, progress=not args.json)
     for track in tracks:
@@ -363,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--refine", type=float, default=0.0,
                         help="move boxes the verifier doubts but presence scores at least this to their "
                              "best-verified neighbour (higher recall, more false boxes; 0: off)")
+    detect.add_argument("--fit", type=int, default=1, metavar="N",
+                        help="times the box regressor (weights/box_regressor) fits each box to its plate; "
+                             "0: boxes as searched")
     detect.add_argument("--offsets", type=int, nargs="+", default=[0], metavar="PX",
                         help="pixel offsets at which the pyramid levels are searched; 0 4 adds windows at half "
                              "the stride on all levels but the first (more plates, more false boxes, ~1.5x time)")
@@ -402,6 +420,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
                       help="also keep a box the verifier doubts (0.05 to its threshold) when its reading fits a "
                            "format with probability >= P (default 0.5; 0: off)")
+    alpr.add_argument("--fit", type=int, default=1, metavar="N",
+                      help="times the box regressor (weights/box_regressor) fits each box to its plate; "
+                           "0: boxes as searched")
     alpr.add_argument("--offsets", type=int, nargs="+", default=[0, 4], metavar="PX",
                       help="pixel offsets at which the detector searches its pyramid levels (default 0 4: windows "
                            "at half the stride too, on all levels but the first; 0 for the plain search)")
@@ -416,6 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
     video.add_argument("--threshold", type=float, default=0.5, help="detector presence probability")
     video.add_argument("--max-frames", type=int, help="stop after this many frames (cameras run until then)")
     video.add_argument("--every", type=int, default=1, help="read every N-th frame")
+    video.add_argument("--fit", type=int, default=1, metavar="N",
+                       help="times the box regressor (weights/box_regressor) fits each box to its plate; "
+                           "0: boxes as searched")
     video.add_argument("--offsets", type=int, nargs="+", default=[0], metavar="PX",
                        help="pixel offsets at which the detector searches (default 0: a moving plate falls on "
                             "other alignments in other frames; 0 4 as lprlab alpr, slower)")
@@ -487,6 +511,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the IoU with the plate each of those boxes must reach (0.5 accepted boxes twice the "
                           "plate's size on real photos)")
     ver.set_defaults(run=_train_verifier)
+    box = train.add_parser("box-regressor", help="train the box regressor that fits a detection's box to its plate")
+    box.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")
+    box.add_argument("--images", type=int, default=10_000, help="synthetic scenes and photos to take plates from")
+    box.add_argument("--val-images", type=int, default=500)
+    box.add_argument("--epochs", type=int, default=8)
+    box.add_argument("--batch-size", type=int, default=128)
+    box.add_argument("--seed", type=int, default=0)
+    box.add_argument("--workers", type=int, default=2, help="processes making the samples")
+    box.add_argument("--formats", default="latin", help="'latin', 'all' or comma-separated format names")
+    box.add_argument("--data-dir", default="data/synth", help="where the sample shards are written")
+    box.add_argument("--backgrounds", help="folder of real background photos (default: procedural only)")
+    box.set_defaults(run=_train_box_regressor)
     enh = train.add_parser("enhancer", help="train the SRGAN plate enhancer (SRResNet pretraining, then adversarial)")
     enh.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")
     enh.add_argument("--scale", type=int, default=4, choices=(2, 4, 8), help="scale factor")

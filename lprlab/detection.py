@@ -11,11 +11,12 @@ WEIGHTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "weights"
 DEFAULT_WEIGHTS = WEIGHTS_DIR / "detector"
 DEFAULT_VERIFIER = WEIGHTS_DIR / "verifier"
 DEFAULT_SEARCHER = WEIGHTS_DIR / "detector_search"
+DEFAULT_BOX_REGRESSOR = WEIGHTS_DIR / "box_regressor"
 
 
 def load_detector(path: str | os.PathLike | None = None, precision: str = "float32",
                   verify: bool | str | os.PathLike = True, searcher: bool | str | os.PathLike | None = True,
-                  search_threshold: float = 0.05) -> Detector:
+                  search_threshold: float = 0.05, box_regressor: bool | str | os.PathLike = True) -> Detector:
     """Loads detector weights (``<path>.keras`` + ``<path>.json``); the shipped ``weights/detector``
     by default. `precision` as `Detector`: ``float32`` (the default), ``bfloat16``, or ``auto``
     (bfloat16 on CPUs that compute it natively: 1.3-1.5x faster there, and on the real dev photos
@@ -33,6 +34,10 @@ def load_detector(path: str | os.PathLike | None = None, precision: str = "float
             path loads those weights; False or None searches with these weights alone. On the
             real dev photos the shipped pair finds the same plates and reads as many end to end
             as the detector alone, with fewer false boxes, about 1.2x faster (README).
+        box_regressor: The box regressor that fits each detection's box to its plate
+            (`lprlab.models.box_regressor`): True loads the shipped ``weights/box_regressor`` when it
+            is there (it learnt plates, not one detector's boxes, so it serves any detector); a
+            path loads those weights; False fits no box.
 
     Raises:
         FileNotFoundError: the weights are missing (a verifier path included).
@@ -51,6 +56,12 @@ def load_detector(path: str | os.PathLike | None = None, precision: str = "float
         from lprlab.models.verifier import load_verifier  # noqa: PLC0415
 
         detector.verifier = load_verifier(verify)
+    if box_regressor is True:
+        box_regressor = DEFAULT_BOX_REGRESSOR if DEFAULT_BOX_REGRESSOR.with_suffix(".keras").is_file() else False
+    if box_regressor is not False:
+        from lprlab.models.box_regressor import load_box_regressor  # noqa: PLC0415
+
+        detector.box_regressor = load_box_regressor(box_regressor)
     return detector
 
 

@@ -128,6 +128,9 @@ class ALPR:
             alignments in other frames.
         refine: The detector's box refinement (`Detector.detect`'s `refine`; 0, the default, off):
             boxes the verifier doubts moved to their best-verified neighbour before reading.
+        fit: Iterations of the detector's box regressor on each box before it is read
+            (`Detector.detect`'s `fit`; nothing without a box regressor); 0 reads the boxes as
+            searched.
         character_weights: Character → prior ratio applied to the alternatives before
             post-processing (`lprlab.postprocess.reweight`); None for the region's
             (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`: the US's rare O and I), {} for none.
@@ -135,7 +138,7 @@ class ALPR:
     Raises:
         KeyError: unknown region.
         ValueError: a height or width factor or character weight that is not positive, no
-            offsets or a negative one.
+            offsets or a negative one, a negative `fit`.
     """
 
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
@@ -145,7 +148,7 @@ class ALPR:
                  max_distance: float = 1.0, min_confidence: float = 0.1, base_scale: float = 1.0,
                  verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05,
                  character_weights: dict[str, float] | None = None, refine: float = 0.0,
-                 widths: tuple[float, ...] = (1.15, 1.35), offsets: tuple[int, ...] = (0, 4)):
+                 widths: tuple[float, ...] = (1.15, 1.35), offsets: tuple[int, ...] = (0, 4), fit: int = 1):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
@@ -167,6 +170,9 @@ class ALPR:
         self.min_confidence, self.base_scale, self.verify_threshold = min_confidence, base_scale, verify_threshold
         self.rescue_confidence, self.rescue_floor, self.refine = rescue_confidence, rescue_floor, refine
         self.offsets = tuple(int(o) for o in offsets)
+        if fit < 0:
+            raise ValueError(f"fit must be >= 0 iterations, got {fit!r}")
+        self.fit = int(fit)
         if not self.offsets or any(o < 0 for o in self.offsets):
             raise ValueError(f"offsets must be one or more pixel offsets >= 0, got {offsets!r}")
         self.character_weights = dict(REGION_CHARACTER_WEIGHTS.get(region, {}) if character_weights is None
@@ -191,7 +197,7 @@ class ALPR:
         refinement = {"refine": self.refine, "refine_below": self.verify_threshold} if self.refine > 0 else {}
         detections = self.detector.detect(image, threshold=self.threshold, base_scale=self.base_scale,
                                           verify_threshold=self.rescue_floor if rescue else self.verify_threshold,
-                                          offsets=self.offsets, **refinement)
+                                          offsets=self.offsets, fit=self.fit, **refinement)
         if not detections:
             return []
         margins = self.margin if isinstance(self.margin, (tuple, list)) else (self.margin,)

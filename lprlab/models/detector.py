@@ -238,6 +238,8 @@ class Detector:
             searches every level and this network scores only the windows it scores at least
             `search_threshold` (a cascade's first stage; see `candidates`).
         search_threshold: Presence probability in (0, 1) a window needs from the `searcher`.
+        box_regressor: A `lprlab.models.box_regressor.BoxRegressor` that fits each kept box to its
+            plate (`detect`'s `fit`), or None.
 
     Raises:
         ValueError: an unknown `precision`.
@@ -246,13 +248,14 @@ class Detector:
     PRECISIONS = ("float32", "bfloat16", "auto")
 
     def __init__(self, model: keras.Model, config: DetectorConfig, info: dict | None = None,
-                 precision: str = "float32", verifier=None, searcher=None, search_threshold: float = 0.05):
+                 precision: str = "float32", verifier=None, searcher=None, search_threshold: float = 0.05,
+                 box_regressor=None):
         if precision not in self.PRECISIONS:
             raise ValueError(f"unknown precision {precision!r}; known: {', '.join(self.PRECISIONS)}")
         if precision == "auto":
             precision = "bfloat16" if native_bfloat16() else "float32"
         self.model, self.config, self.info, self.precision = model, config, info or {}, precision
-        self.verifier = verifier
+        self.verifier, self.box_regressor = verifier, box_regressor
         if searcher is not None and (tuple(searcher.config.window) != tuple(config.window)
                                      or searcher.config.stride != config.stride):
             raise ValueError(f"searcher window {searcher.config.window} / stride {searcher.config.stride} differ from "
@@ -408,7 +411,7 @@ class Detector:
                base_scale: float = 1.0, max_side: int = 4096, max_detections: int = 50,
                min_support: int = 1, verify_threshold: float = 0.5, max_verified: int = 64,
                pad: float = BORDER_PAD, refine: float = 0.0, refine_below: float | None = None,
-               offsets: tuple[int, ...] = (0,)) -> list[Detection]:
+               offsets: tuple[int, ...] = (0,), fit: int = 1) -> list[Detection]:
         """Finds the plates in a photo.
 
         Args:
@@ -444,6 +447,10 @@ class Detector:
             offsets: Pixel offsets at which the levels are searched (`candidates`); (0, 4) adds
                 windows at half the stride on every level but the first, for about 1.5 times the
                 search time.
+            fit: With a box regressor (`box_regressor`): each box that survives NMS is fitted to
+                its plate this many times (`BoxRegressor.fit`'s iterations), then NMS runs again at
+                `iou_threshold` (two boxes on parts of one plate become one box); 0 keeps the
+                boxes of the search.
 
         Returns:
             Detections, best score first; boxes in pixels of `image`.
@@ -469,6 +476,13 @@ class Detector:
             keep = verification >= verify_threshold
             boxes, scores, scales, verification = boxes[keep], scores[keep], scales[keep], verification[keep]
         keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
+        if fit > 0 and self.box_regressor is not None and len(keep):
+            boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
+            verification = None if verification is None else verification[keep]
+            fitted = self.box_regressor.fit(image, boxes, iterations=fit)
+            usable = (fitted[:, 2] >= 2) & (fitted[:, 3] >= 2)  # a collapsed fit keeps the search's box
+            boxes = np.where(usable[:, None], fitted, boxes)
+            keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
         height, width = image.shape[:2]
         return [Detection(_clip_box(boxes[i], width, height), float(scores[i]), float(scales[i]),
                           None if verification is None else float(verification[i])) for i in keep]

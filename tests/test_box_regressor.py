@@ -1,0 +1,133 @@
+"""The box regressor: crop geometry and targets, spoilt boxes, seeded sample shards, a short training
+that learns, save/load, errors, and its place in `Detector.detect`."""
+import numpy as np
+import pytest
+
+from lprlab.models.box_regressor import (
+    BoxRegressor, BoxRegressorConfig, build_box_regressor, context_windows, crop_windows, edges_to_targets,
+    load_box_regressor, save_box_regressor, targets_to_boxes)
+from lprlab.models.detector import Detector, DetectorConfig, build_detector
+
+
+def test_targets_round_trip_and_windows_hold_the_box():
+    config = BoxRegressorConfig()
+    boxes = np.float32([[100, 50, 80, 20], [-10, 5, 40, 12], [300.5, 200.25, 120, 30]])
+    windows = context_windows(boxes, config)
+    assert windows.shape == (3, 4)
+    assert (windows[:, 0] <= boxes[:, 0]).all() and (windows[:, 2] >= boxes[:, 0] + boxes[:, 2]).all()
+    assert (windows[:, 1] <= boxes[:, 1]).all() and (windows[:, 3] >= boxes[:, 1] + boxes[:, 3]).all()
+    plates = boxes + np.float32([5, -2, 10, 3])
+    targets = edges_to_targets(plates, windows)
+    np.testing.assert_allclose(targets_to_boxes(targets, windows), plates, atol=1e-3)
+    # the untrained network's bias says "the plate is the box"
+    model = build_box_regressor(config)
+    predicted = model.predict(np.zeros((3, *config.image_size, 3), np.float32), verbose=0)
+    np.testing.assert_allclose(targets_to_boxes(predicted, windows), boxes, atol=1.5)
+    # crossed edges collapse to a zero-width box at their middle
+    crossed = targets_to_boxes([[0.6, 0.2, 0.4, 0.8]], [[0, 0, 100, 10]])
+    np.testing.assert_allclose(crossed, [[50, 2, 0, 6]], atol=1e-4)
+
+
+def test_crops_cut_the_window_and_pad_past_the_image():
+    image = np.zeros((100, 200, 3), np.uint8)
+    image[40:60, 50:110] = 255
+    crops = crop_windows(image, np.int64([[50, 40, 110, 60], [-20, -20, 20, 20], [500, 500, 520, 510]]), (20, 60))
+    assert crops.shape == (3, 20, 60, 3) and crops.dtype == np.uint8
+    assert crops[0].min() == 255 and crops[1].max() == 0 and crops[2].max() == 0
+
+
+def test_spoilt_boxes_are_seeded_and_near_the_plate():
+    from lprlab.train_box_regressor import box_ious, spoil_box
+
+    plate = (100.0, 50.0, 200.0, 44.0)
+    first = [spoil_box(plate, np.random.default_rng([3, i])) for i in range(300)]
+    again = [spoil_box(plate, np.random.default_rng([3, i])) for i in range(300)]
+    assert first == again
+    boxes = np.float32(first)
+    ious = box_ious(boxes, np.float32([plate] * len(boxes)))
+    assert 0.5 < np.median(ious) < 0.95 and (boxes[:, 2] >= 0.25 * plate[2]).all()
+    assert (boxes[:, 2] < 0.85 * plate[2]).mean() > 0.15  # boxes cut short of the plate, as the detector's
+
+
+def test_sample_shards_are_the_same_bytes_with_any_workers(tmp_path, monkeypatch):
+    import lprlab.train_box_regressor as tbr
+
+    monkeypatch.setattr(tbr, "SHARD", 2)
+    config = BoxRegressorConfig()
+    one = tbr.make_box_set(config, 4, 7, tmp_path / "one", workers=1, progress=False)
+    two = tbr.make_box_set(config, 4, 7, tmp_path / "two", workers=2, progress=False)
+    assert sorted(p.name for p in (tmp_path / "two").iterdir()) == ["shard-00000.npz", "shard-00001.npz"]
+    for key in ("crops", "targets", "boxes", "plates", "images"):
+        np.testing.assert_array_equal(one[key], two[key])
+    assert one["crops"].shape[1:] == (*config.image_size, 3) and len(one["crops"]) == len(one["targets"])
+    assert len(one["crops"]) % tbr.BOXES_PER_PLATE == 0
+    np.testing.assert_allclose(targets_to_boxes(one["targets"], context_windows(one["boxes"], config)), one["plates"],
+                               atol=1e-2)
+    with pytest.raises(FileNotFoundError, match="no box regressor shards"):
+        tbr.load_box_set(tmp_path / "nothing", config)
+
+
+def test_short_training_fits_boxes_better(tmp_path):
+    from lprlab.train_box_regressor import box_figures, make_box_set, train_box_regressor
+
+    config = BoxRegressorConfig(learning_rate=3e-3)
+    train = make_box_set(config, 160, 0, tmp_path / "train", workers=2, progress=False)
+    validation = make_box_set(config, 40, 1, tmp_path / "val", workers=2, progress=False)
+    train_box_regressor(config, tmp_path / "run", train, validation, epochs=6, batch_size=64, verbose=0)
+    regressor = load_box_regressor(tmp_path / "run" / "model")
+    figures = box_figures(regressor.model, validation, config)
+    assert figures["iou_after"] > figures["iou_before"] + 0.03, figures
+    assert figures["end_error_after"] < figures["end_error_before"], figures
+    assert regressor.info["validation"]["samples"] == len(validation["crops"])
+    assert (tmp_path / "run" / "log.csv").is_file() and (tmp_path / "run" / "last.keras").is_file()
+
+
+def test_save_load_round_trip_errors_and_fit(tmp_path):
+    import keras
+    keras.utils.set_random_seed(0)
+    config = BoxRegressorConfig()
+    model = build_box_regressor(config)
+    save_box_regressor(model, config, tmp_path / "b")
+    loaded = load_box_regressor(tmp_path / "b")
+    image = np.random.default_rng(1).integers(0, 256, (120, 200, 3), dtype=np.uint8)
+    boxes = [[30, 40, 90, 24], [150, 100, 40, 10]]
+    np.testing.assert_allclose(loaded.fit(image, boxes), BoxRegressor(model, config).fit(image, boxes), atol=1e-3)
+    assert loaded.fit(image, boxes, iterations=2).shape == (2, 4)
+    assert loaded.fit(image, np.zeros((0, 4))).shape == (0, 4)
+    with pytest.raises(ValueError, match="uint8"):
+        loaded.fit(image.astype(np.float32), boxes)
+    with pytest.raises(ValueError, match="iterations"):
+        loaded.fit(image, boxes, iterations=0)
+    save_box_regressor(build_box_regressor(BoxRegressorConfig(image_size=(32, 96))), config, tmp_path / "bad")
+    with pytest.raises(ValueError, match="do not fit their metadata"):
+        load_box_regressor(tmp_path / "bad")
+    with pytest.raises(FileNotFoundError):
+        load_box_regressor(tmp_path / "missing")
+
+
+class _ShiftRegressor:
+    """Moves every box to one place: the detector must use the fitted boxes and merge duplicates."""
+
+    def __init__(self, box):
+        self.box, self.calls = box, []
+
+    def fit(self, image, boxes, iterations=1):
+        self.calls.append((len(boxes), iterations))
+        return np.float32([self.box] * len(boxes)).reshape(-1, 4)
+
+
+def test_detect_fits_boxes_and_merges_what_becomes_one():
+    import keras
+    keras.utils.set_random_seed(0)
+    config = DetectorConfig()
+    model = build_detector(config)
+    image = np.random.default_rng(2).integers(0, 256, (96, 160, 3), dtype=np.uint8)
+    plain = Detector(model, config).detect(image, threshold=0.0)
+    assert len(plain) > 1
+    shifter = _ShiftRegressor((20.0, 30.0, 60.0, 15.0))
+    fitted = Detector(model, config, box_regressor=shifter).detect(image, threshold=0.0, fit=2)
+    assert [d.box for d in fitted] == [(20.0, 30.0, 60.0, 15.0)] and shifter.calls == [(len(plain), 2)]
+    assert fitted[0].score == plain[0].score
+    assert Detector(model, config, box_regressor=shifter).detect(image, threshold=0.0, fit=0) == plain
+    collapsed = Detector(model, config, box_regressor=_ShiftRegressor((20.0, 30.0, 0.0, 15.0)))
+    assert collapsed.detect(image, threshold=0.0) == plain  # a collapsed fit keeps the search's box
