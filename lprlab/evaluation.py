@@ -349,3 +349,60 @@ def score_alpr(photo_set: PhotoSet, results, iou_threshold: float = 0.4, top_k: 
     return {"plates": counts["plates"], "images": len(photo_set.images),
             **{k: counts[k] / plates for k in ("detected", "top1", "top1_merged", "topk")},
             "fp_per_image": counts["false"] / images}
+
+
+def box_fit(detector, regressor, photo_set: PhotoSet, iterations=(1, 2), offsets: tuple[int, ...] = (0, 4),
+            min_iou: float = 0.1) -> dict:
+    """How well the detector's boxes fit the true plates of `photo_set`, as searched and after the
+    box regressor (`lprlab.models.box_regressor`).
+
+    Each true plate is matched to the detection (`detector.detect` with these `offsets`, boxes as
+    searched) that overlaps it most, when that IoU exceeds `min_iou`; plates without one are left
+    out.
+
+    Args:
+        detector: A `lprlab.models.detector.Detector` (its own box regressor is not used).
+        regressor: A `lprlab.models.box_regressor.BoxRegressor`.
+        photo_set: Photos with true boxes.
+        iterations: Numbers of fits to measure (0, the boxes as searched, is always measured).
+
+    Returns:
+        A dict: ``truths`` (n, 4) float32 px, ``photos`` (n,) int photo index, ``boxes`` {fits:
+        (n, 4) float32 px}, and ``rows`` {fits: figures}, the figures being ``mean_iou``,
+        ``iou40`` and ``iou70`` (shares at IoU >= 0.4 and 0.7), ``left_error`` and ``right_error``
+        (median absolute end errors in plate widths) and ``cut`` (the share of boxes that stop more
+        than 5% of the plate's width inside either end: the cut that drops a first or last
+        character).
+    """
+    from lprlab.metrics import iou_matrix, paired_iou  # noqa: PLC0415
+
+    found, truths, photos = [], [], []
+    for index, (image, plates) in enumerate(zip(photo_set.images, photo_set.boxes)):
+        detections = detector.detect(image, offsets=offsets, fit=0)
+        boxes = np.float32([d.box for d in detections]).reshape(-1, 4)
+        for truth in np.float32(plates).reshape(-1, 4):
+            if len(boxes):
+                overlap = iou_matrix(boxes, truth[None])[:, 0]
+                if overlap.max() > min_iou:
+                    found.append(boxes[overlap.argmax()])
+                    truths.append(truth)
+                    photos.append(index)
+    found, truths = np.float32(found).reshape(-1, 4), np.float32(truths).reshape(-1, 4)
+    fitted = {0: found}
+    for count in iterations:
+        fitted[count] = np.concatenate([regressor.fit(photo_set.images[p], box[None], count)
+                                        for p, box in zip(photos, found)]).reshape(-1, 4)
+    rows = {}
+    for count, boxes in fitted.items():
+        ious = paired_iou(boxes, truths)
+        width = np.maximum(truths[:, 2], 1e-6)
+        left = (boxes[:, 0] - truths[:, 0]) / width  # > 0: the box starts inside the plate
+        right = (truths[:, 0] + truths[:, 2] - boxes[:, 0] - boxes[:, 2]) / width  # > 0: it ends inside
+        rows[count] = {"plates": int(len(boxes)), "mean_iou": float(ious.mean()) if len(ious) else 0.0,
+                       "iou40": float((ious >= 0.4).mean()) if len(ious) else 0.0,
+                       "iou70": float((ious >= 0.7).mean()) if len(ious) else 0.0,
+                       "left_error": float(np.median(np.abs(left))) if len(ious) else 0.0,
+                       "right_error": float(np.median(np.abs(right))) if len(ious) else 0.0,
+                       "cut": float(((left > 0.05) | (right > 0.05)).mean()) if len(ious) else 0.0}
+    return {"truths": truths, "photos": np.int64(photos), "boxes": fitted, "rows": rows}
+

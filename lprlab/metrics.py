@@ -95,6 +95,18 @@ def iou_matrix(boxes_a, boxes_b) -> np.ndarray:
     return np.where(union > 0, inter / np.where(union > 0, union, 1.0), 0.0)
 
 
+def paired_iou(boxes_a, boxes_b) -> np.ndarray:
+    """(n,) float64 IoU of ``boxes_a[i]`` with ``boxes_b[i]``, both (n, 4) (x, y, w, h); 0 where
+    both are empty."""
+    a = np.asarray(boxes_a, np.float64).reshape(-1, 4)
+    b = np.asarray(boxes_b, np.float64).reshape(-1, 4)
+    x0, y0 = np.maximum(a[:, 0], b[:, 0]), np.maximum(a[:, 1], b[:, 1])
+    x1, y1 = np.minimum(a[:, 0] + a[:, 2], b[:, 0] + b[:, 2]), np.minimum(a[:, 1] + a[:, 3], b[:, 1] + b[:, 3])
+    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    union = a[:, 2] * a[:, 3] + b[:, 2] * b[:, 3] - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
+
+
 def match_detections(truths, detections, scores, iou_threshold: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """Greedy matching of one image's detections to its true boxes, best score first (PASCAL VOC).
 

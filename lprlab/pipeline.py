@@ -131,6 +131,8 @@ class ALPR:
         fit: Iterations of the detector's box regressor on each box before it is read
             (`Detector.detect`'s `fit`; nothing without a box regressor); 0 reads the boxes as
             searched.
+        read_searched: When a box was fitted, also read the views of the box the search gave
+            (the reading that fits a format best wins among all of them, as among the margins).
         character_weights: Character → prior ratio applied to the alternatives before
             post-processing (`lprlab.postprocess.reweight`); None for the region's
             (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`: the US's rare O and I), {} for none.
@@ -148,7 +150,8 @@ class ALPR:
                  max_distance: float = 1.0, min_confidence: float = 0.1, base_scale: float = 1.0,
                  verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05,
                  character_weights: dict[str, float] | None = None, refine: float = 0.0,
-                 widths: tuple[float, ...] = (1.15, 1.35), offsets: tuple[int, ...] = (0, 4), fit: int = 1):
+                 widths: tuple[float, ...] = (1.15, 1.35), offsets: tuple[int, ...] = (0, 4), fit: int = 1,
+                 read_searched: bool = True):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
@@ -172,7 +175,7 @@ class ALPR:
         self.offsets = tuple(int(o) for o in offsets)
         if fit < 0:
             raise ValueError(f"fit must be >= 0 iterations, got {fit!r}")
-        self.fit = int(fit)
+        self.fit, self.read_searched = int(fit), bool(read_searched)
         if not self.offsets or any(o < 0 for o in self.offsets):
             raise ValueError(f"offsets must be one or more pixel offsets >= 0, got {offsets!r}")
         self.character_weights = dict(REGION_CHARACTER_WEIGHTS.get(region, {}) if character_weights is None
@@ -204,18 +207,22 @@ class ALPR:
         middle = margins[len(margins) // 2]
         views = ([(1.0, 1.0, m) for m in margins] + [(f, 1.0, middle) for f in self.heights if f != 1.0]
                  + [(1.0, f, middle) for f in self.widths if f != 1.0])
-        crops = [crop_box(image, _scale_height(d.box, f, g), m) for d in detections for f, g, m in views]
+        boxes = [(d.box,) + ((d.searched_box,) if self.read_searched and getattr(d, "searched_box", None) else ())
+                 for d in detections]
+        spans = np.cumsum([0] + [len(b) * len(views) for b in boxes])
+        crops = [crop_box(image, _scale_height(box, f, g), m) for b in boxes for box in b for f, g, m in views]
         enhanced = [self.enhancer is not None and d.box[3] < self.enhance_below_px for d in detections]
         if any(enhanced):
-            small = [c for i, c in enumerate(crops) if enhanced[i // len(views)]]
+            owner = np.repeat(np.arange(len(detections)), np.diff(spans))
+            small = [c for i, c in enumerate(crops) if enhanced[owner[i]]]
             better = iter(self.enhancer.enhance(small))
-            crops = [next(better) if enhanced[i // len(views)] else c for i, c in enumerate(crops)]
+            crops = [next(better) if enhanced[owner[i]] else c for i, c in enumerate(crops)]
         all_readings = self.recognizer.read(crops, top_n=self.top_n)
         results = []
         for index, (detection, was_enhanced) in enumerate(zip(detections, enhanced)):
             candidates = []
-            first = index * len(views)
-            for crop, reading in zip(crops[first:first + len(views)], all_readings[first:first + len(views)]):
+            first, last = spans[index], spans[index + 1]
+            for crop, reading in zip(crops[first:last], all_readings[first:last]):
                 alternatives = reweight(reading.alternatives or ((reading.text, reading.confidence),),
                                         self.character_weights)
                 fitted = postprocess(alternatives, self.formats, colour_preferred_formats(crop, self.formats))

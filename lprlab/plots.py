@@ -180,6 +180,37 @@ def plot_detections(images, truths=None, detections=None, titles=None, columns: 
     return figure
 
 
+def plot_box_fits(images, truths, searched, fitted, titles=None, columns: int = 4, size: float = 3.0,
+                  context: float = 0.6) -> plt.Figure:
+    """Plates cut from their photos with the true box (green, dashed), the search's box (blue) and
+    the fitted one (red): what the box regressor changes.
+
+    Args:
+        images: (H, W, 3) uint8 RGB photos, one per plate.
+        truths, searched, fitted: (n, 4) boxes (x, y, w, h) px, one per plate.
+        titles: Per plate, a title.
+        context: Share of the true box's size shown around it on each side.
+    """
+    rows = max(1, int(np.ceil(len(images) / columns)))
+    figure, axes = plt.subplots(rows, columns, figsize=(size * columns, size * 0.5 * rows), squeeze=False)
+    for ax in axes.flat:
+        _off(ax)
+    for i, image in enumerate(images):
+        ax = axes.flat[i]
+        x, y, w, h = (float(v) for v in truths[i])
+        x0, y0 = max(0, int(x - context * w)), max(0, int(y - 1.5 * context * h))
+        x1, y1 = min(image.shape[1], int(x + w + context * w)), min(image.shape[0], int(y + h + 1.5 * context * h))
+        ax.imshow(image[y0:y1, x0:x1])
+        for box, colour, style in ((truths[i], "lime", "--"), (searched[i], "deepskyblue", "-"), (fitted[i], "red", "-")):
+            bx, by, bw, bh = (float(v) for v in box)
+            ax.add_patch(Rectangle((bx - x0, by - y0), bw, bh, fill=False, edgecolor=colour, linestyle=style,
+                                   linewidth=1.3))
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
 def plot_tiles(tiles, grids, window=(32, 64), stride: int = 8, columns: int = 4, size: float = 2.4) -> plt.Figure:
     """Detector training tiles with their plates (green) and the windows labelled present (thin
     orange outlines; see `lprlab.tiles.presence_grid`), titled with the count of present and

@@ -27,6 +27,7 @@ from tqdm import tqdm
 from lprlab.models.box_regressor import (BoxRegressorConfig, build_box_regressor, context_windows, crop_windows,
                                          edges_to_targets, load_box_regressor, save_box_regressor,
                                          targets_to_boxes)
+from lprlab.metrics import paired_iou
 from lprlab.train import make_strategy, training_callbacks
 
 SHARD = 200  # images per shard file
@@ -167,17 +168,6 @@ def load_box_set(folder: str | os.PathLike, config: BoxRegressorConfig) -> dict[
     return {key: np.concatenate(value) for key, value in parts.items()}
 
 
-def box_ious(a, b) -> np.ndarray:
-    """(n,) IoU of boxes a[i] and b[i], both (n, 4) (x, y, w, h)."""
-    a, b = np.asarray(a, np.float64).reshape(-1, 4), np.asarray(b, np.float64).reshape(-1, 4)
-    x0, y0 = np.maximum(a[:, 0], b[:, 0]), np.maximum(a[:, 1], b[:, 1])
-    x1 = np.minimum(a[:, 0] + a[:, 2], b[:, 0] + b[:, 2])
-    y1 = np.minimum(a[:, 1] + a[:, 3], b[:, 1] + b[:, 3])
-    inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
-    union = a[:, 2] * a[:, 3] + b[:, 2] * b[:, 3] - inter
-    return np.where(union > 0, inter / np.maximum(union, 1e-9), 0.0)
-
-
 def box_figures(model: keras.Model, data: dict[str, np.ndarray], config: BoxRegressorConfig,
                 batch_size: int = 256) -> dict[str, float]:
     """Mean IoU with the true plate of the spoilt boxes and of the regressed ones, the share at IoU
@@ -185,7 +175,7 @@ def box_figures(model: keras.Model, data: dict[str, np.ndarray], config: BoxRegr
     predicted = model.predict(data["crops"].astype(np.float32) / 255.0, batch_size=batch_size, verbose=0)
     windows = context_windows(data["boxes"], config)
     fitted = targets_to_boxes(predicted, windows)
-    before, after = box_ious(data["boxes"], data["plates"]), box_ious(fitted, data["plates"])
+    before, after = paired_iou(data["boxes"], data["plates"]), paired_iou(fitted, data["plates"])
     width = np.maximum(data["plates"][:, 2], 1e-6)
     ends = lambda b: np.stack([b[:, 0], b[:, 0] + b[:, 2]], axis=1)  # noqa: E731
     return {"samples": int(len(before)), "iou_before": float(before.mean()), "iou_after": float(after.mean()),

@@ -37,14 +37,15 @@ def test_crops_cut_the_window_and_pad_past_the_image():
 
 
 def test_spoilt_boxes_are_seeded_and_near_the_plate():
-    from lprlab.train_box_regressor import box_ious, spoil_box
+    from lprlab.metrics import paired_iou
+    from lprlab.train_box_regressor import spoil_box
 
     plate = (100.0, 50.0, 200.0, 44.0)
     first = [spoil_box(plate, np.random.default_rng([3, i])) for i in range(300)]
     again = [spoil_box(plate, np.random.default_rng([3, i])) for i in range(300)]
     assert first == again
     boxes = np.float32(first)
-    ious = box_ious(boxes, np.float32([plate] * len(boxes)))
+    ious = paired_iou(boxes, np.float32([plate] * len(boxes)))
     assert 0.5 < np.median(ious) < 0.95 and (boxes[:, 2] >= 0.25 * plate[2]).all()
     assert (boxes[:, 2] < 0.85 * plate[2]).mean() > 0.15  # boxes cut short of the plate, as the detector's
 
@@ -130,4 +131,30 @@ def test_detect_fits_boxes_and_merges_what_becomes_one():
     assert fitted[0].score == plain[0].score
     assert Detector(model, config, box_regressor=shifter).detect(image, threshold=0.0, fit=0) == plain
     collapsed = Detector(model, config, box_regressor=_ShiftRegressor((20.0, 30.0, 0.0, 15.0)))
-    assert collapsed.detect(image, threshold=0.0) == plain  # a collapsed fit keeps the search's box
+    kept = collapsed.detect(image, threshold=0.0)  # a collapsed fit keeps the search's box
+    assert [d.box for d in kept] == [d.box for d in plain] and all(d.searched_box == d.box for d in kept)
+    assert fitted[0].searched_box == plain[0].box and plain[0].searched_box is None
+
+
+def test_box_fit_measures_searched_and_fitted_boxes():
+    from lprlab.evaluation import PhotoSet, box_fit
+    from lprlab.metrics import paired_iou
+    from lprlab.models.detector import Detection
+
+    truth = (100.0, 50.0, 200.0, 40.0)
+
+    class Cut:  # the search's box stops 20% of the plate short of its right end
+        def detect(self, image, offsets=(0,), fit=1):
+            assert fit == 0
+            return [Detection((100.0, 50.0, 160.0, 40.0), 0.9, 1.0), Detection((600.0, 10.0, 50.0, 20.0), 0.8, 1.0)]
+
+    photos = PhotoSet("synthetic", [np.zeros((240, 720, 3), np.uint8)] * 2, [np.float32([truth]), np.zeros((0, 4))],
+                      [("ABC123",), ()], ["a", "b"])
+    fit = box_fit(Cut(), _ShiftRegressor(truth), photos, iterations=(1,))
+    assert fit["photos"].tolist() == [0] and fit["truths"].shape == (1, 4)
+    assert fit["rows"][0]["cut"] == 1.0 and abs(fit["rows"][0]["mean_iou"] - 0.8) < 1e-6
+    assert abs(fit["rows"][0]["right_error"] - 0.2) < 1e-6 and fit["rows"][0]["left_error"] == 0.0
+    assert fit["rows"][1] == {"plates": 1, "mean_iou": 1.0, "iou40": 1.0, "iou70": 1.0, "left_error": 0.0,
+                              "right_error": 0.0, "cut": 0.0}
+    assert paired_iou([[0, 0, 10, 10]], [[5, 0, 10, 10]])[0] == 50 / 150
+    assert paired_iou([[0, 0, 0, 0]], [[0, 0, 0, 0]])[0] == 0.0

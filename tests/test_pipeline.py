@@ -62,6 +62,43 @@ def test_reading_rescues_a_doubted_box_only_when_it_fits_a_format():
     assert sorted(texts) == ["ABC1234", "XYZ9876"] and rescuing.detector.asked == 0.05  # the badge stays out
 
 
+def test_fitted_and_searched_boxes_are_both_read():
+    from types import SimpleNamespace
+
+    from lprlab.models.detector import Detection
+    from lprlab.models.recognizer import Reading
+    from lprlab.pipeline import ALPR
+
+    class Detector:  # the fitted box covers the whole plate (grey 10), the search's only its left part
+        def detect(self, image, threshold, base_scale, verify_threshold, fit=1, **options):
+            self.fit = fit
+            return [Detection((0, 0, 100, 20), 0.9, 1.0, 0.9, (0, 0, 40, 20) if fit else None)]
+
+    class Recognizer:  # the whole plate reads ABC1234 (0.6), its left part ABC123 (0.9): neither fits alone
+        config = SimpleNamespace(formats=("br_old",))
+
+        def __init__(self):
+            self.crops = 0
+
+        def read(self, crops, top_n=1):
+            self.crops += len(crops)
+            texts = [("ABC1234", 0.6) if c.shape[1] > 60 else ("ABC123", 0.9) for c in crops]
+            return [Reading(t, (), p, ((t, p),)) for t, p in texts]
+
+    image = np.full((40, 120, 3), 10, np.uint8)
+    both = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(), widths=())
+    assert [r.text for r in both.read(image)] == ["ABC1234"] and both.recognizer.crops == 2
+    assert both.read(image)[0].box == (0, 0, 100, 20) and both.detector.fit == 1
+    fitted_only = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(), widths=(),
+                       read_searched=False)
+    assert [r.text for r in fitted_only.read(image)] == ["ABC1234"] and fitted_only.recognizer.crops == 1
+    unfitted = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(), widths=(),
+                    fit=0)
+    assert [r.text for r in unfitted.read(image)] == ["ABC1234"] and unfitted.detector.fit == 0
+    with pytest.raises(ValueError, match="fit"):
+        ALPR(Detector(), Recognizer(), region="br", fit=-1)
+
+
 @pytest.fixture(scope="module")
 def alpr():
     if not SHIPPED:

@@ -122,12 +122,14 @@ def _bce_logits(labels, logits):
 class Detection:
     """A detected plate: `box` (x, y, w, h) float pixels of the input image, `score` presence
     probability in [0, 1], `scale` the pyramid scale it was found at, `verification` the
-    verifier's plate probability in [0, 1] (None when no verifier ran)."""
+    verifier's plate probability in [0, 1] (None when no verifier ran), `searched_box` the box
+    the search gave when a box regressor fitted `box` to the plate (None when none did)."""
 
     box: tuple[float, float, float, float]
     score: float
     scale: float
     verification: float | None = None
+    searched_box: tuple[float, float, float, float] | None = None
 
 
 def pyramid_scales(image_size: tuple[int, int], window: tuple[int, int], base_scale: float = 1.0,
@@ -476,16 +478,18 @@ class Detector:
             keep = verification >= verify_threshold
             boxes, scores, scales, verification = boxes[keep], scores[keep], scales[keep], verification[keep]
         keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
+        height, width = image.shape[:2]
+        searched = None
         if fit > 0 and self.box_regressor is not None and len(keep):
             boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
             verification = None if verification is None else verification[keep]
             fitted = self.box_regressor.fit(image, boxes, iterations=fit)
             usable = (fitted[:, 2] >= 2) & (fitted[:, 3] >= 2)  # a collapsed fit keeps the search's box
-            boxes = np.where(usable[:, None], fitted, boxes)
+            boxes, searched = np.where(usable[:, None], fitted, boxes), boxes
             keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
-        height, width = image.shape[:2]
         return [Detection(_clip_box(boxes[i], width, height), float(scores[i]), float(scales[i]),
-                          None if verification is None else float(verification[i])) for i in keep]
+                          None if verification is None else float(verification[i]),
+                          None if searched is None else _clip_box(searched[i], width, height)) for i in keep]
 
 
 def native_bfloat16() -> bool:
