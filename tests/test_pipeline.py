@@ -86,11 +86,11 @@ def test_fitted_and_searched_boxes_are_both_read():
             return [Reading(t, (), p, ((t, p),)) for t, p in texts]
 
     image = np.full((40, 120, 3), 10, np.uint8)
-    both = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(), widths=())
+    both = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(), widths=(),
+                read_searched=True)
     assert [r.text for r in both.read(image)] == ["ABC1234"] and both.recognizer.crops == 2
     assert both.read(image)[0].box == (0, 0, 100, 20) and both.detector.fit == 1
-    fitted_only = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(), widths=(),
-                       read_searched=False)
+    fitted_only = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(), widths=())
     assert [r.text for r in fitted_only.read(image)] == ["ABC1234"] and fitted_only.recognizer.crops == 1
     unfitted = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, heights=(), widths=(),
                     fit=0)
