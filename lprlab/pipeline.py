@@ -1,5 +1,6 @@
-"""The end-to-end reader: detect → crop with a margin → enhance small plates → read → fit to the
-region's formats → check the watch-list.
+"""The end-to-end reader: detect (boxes fitted to their plates by the detector's box regressor) →
+crop with a margin → enhance small plates → read → fit to the region's formats → check the
+watch-list.
 
     alpr = lprlab.ALPR(region="br")
     for plate in alpr.read(image):
