@@ -390,8 +390,9 @@ def box_fit(detector, regressor, photo_set: PhotoSet, iterations=(1, 2), offsets
     found, truths = np.float32(found).reshape(-1, 4), np.float32(truths).reshape(-1, 4)
     fitted = {0: found}
     for count in iterations:
-        fitted[count] = np.concatenate([regressor.fit(photo_set.images[p], box[None], count)
-                                        for p, box in zip(photos, found)]).reshape(-1, 4)
+        fitted[count] = np.concatenate([np.zeros((0, 4), np.float32)]
+                                       + [regressor.fit(photo_set.images[p], box[None], count)
+                                          for p, box in zip(photos, found)]).reshape(-1, 4)
     rows = {}
     for count, boxes in fitted.items():
         ious = paired_iou(boxes, truths)

@@ -156,5 +156,10 @@ def test_box_fit_measures_searched_and_fitted_boxes():
     assert abs(fit["rows"][0]["right_error"] - 0.2) < 1e-6 and fit["rows"][0]["left_error"] == 0.0
     assert fit["rows"][1] == {"plates": 1, "mean_iou": 1.0, "iou40": 1.0, "iou70": 1.0, "left_error": 0.0,
                               "right_error": 0.0, "cut": 0.0}
+    nothing = box_fit(Cut(), _ShiftRegressor(truth), PhotoSet("none", photos.images[1:], photos.boxes[1:],
+                                                               photos.texts[1:], photos.names[1:]))
+    assert nothing["truths"].shape == (0, 4) and nothing["boxes"][2].shape == (0, 4)
+    assert nothing["rows"][1] == {"plates": 0, "mean_iou": 0.0, "iou40": 0.0, "iou70": 0.0, "left_error": 0.0,
+                                  "right_error": 0.0, "cut": 0.0}
     assert paired_iou([[0, 0, 10, 10]], [[5, 0, 10, 10]])[0] == 50 / 150
     assert paired_iou([[0, 0, 0, 0]], [[0, 0, 0, 0]])[0] == 0.0
