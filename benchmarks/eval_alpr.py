@@ -58,7 +58,7 @@ parser.add_argument("--min-confidence", type=float, default=0.1,
                     help="the reading probability under which a box is dropped (see ALPR)")
 parser.add_argument("--refine", type=float, default=0.0,
                     help="the detector's box refinement for doubted boxes scoring at least this (see ALPR; 0: off)")
-parser.add_argument("--offsets", type=int, nargs="+", default=[0, 4],
+parser.add_argument("--offsets", type=int, nargs="+", default=[0],
                     help="pixel offsets at which the detector searches its levels (see ALPR; 0: the plain search)")
 parser.add_argument("--video-offsets", type=int, nargs="+", default=[0],
                     help="the detector's offsets on the clips (default 0, as `lprlab video`: a moving plate falls "

@@ -423,9 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--fit", type=int, default=1, metavar="N",
                       help="times the box regressor (weights/box_regressor) fits each box to its plate; "
                            "0: boxes as searched")
-    alpr.add_argument("--offsets", type=int, nargs="+", default=[0, 4], metavar="PX",
-                      help="pixel offsets at which the detector searches its pyramid levels (default 0 4: windows "
-                           "at half the stride too, on all levels but the first; 0 for the plain search)")
+    alpr.add_argument("--offsets", type=int, nargs="+", default=[0], metavar="PX",
+                      help="pixel offsets at which the detector searches its pyramid levels (default 0, the plain "
+                           "search; 0 4: windows at half the stride too, on all levels but the first)")
     alpr.set_defaults(run=_alpr)
     video = commands.add_parser("video", help="read the plates of a video file or camera, tracked across frames")
     video.add_argument("source", metavar="IN", help="a video file, or a camera index such as 0")

@@ -122,11 +122,11 @@ class ALPR:
             (README, end-to-end results).
         rescue_floor: The verifier probability under which no reading rescues a box.
         offsets: Pixel offsets at which the detector searches its pyramid levels
-            (`Detector.detect`'s `offsets`): the default (0, 4) adds windows at half the stride on
-            all levels but the first, for plates the stride-8 grid misses: 155 of the 225 real
-            dev plates read against 147 with (0,), at 5.0 images/s against 5.6 (README,
-            end-to-end results). Video readers pass (0,): a moving plate falls on other
-            alignments in other frames.
+            (`Detector.detect`'s `offsets`). (0, 4) adds windows at half the stride on all levels
+            but the first, for plates the stride-8 grid misses: the default of 0.17.0 (155 of the
+            225 real dev plates against 147 with (0,), at 5.0 images/s against 5.6). With the box
+            regressor the plain search (0,), the default again, reads 162 against 165 (p = 0.51)
+            at 6.2-6.5 images/s against 4.4-5.0 (README, end-to-end results).
         refine: The detector's box refinement (`Detector.detect`'s `refine`; 0, the default, off):
             boxes the verifier doubts moved to their best-verified neighbour before reading.
         fit: Iterations of the detector's box regressor on each box before it is read
@@ -134,8 +134,9 @@ class ALPR:
             searched.
         read_searched: When a box was fitted, also read the views of the box the search gave
             (the reading that fits a format best wins among all of them, as among the margins).
-            Off by default: with the shipped weights the real dev photos read 164 of 225 plates
-            with it and 165 without, and it reads twice the crops (README, end-to-end results).
+            Off by default: with the shipped weights and the half-stride search the real dev
+            photos read 164 of 225 plates with it and 165 without, and it reads twice the crops
+            (README, end-to-end results).
         character_weights: Character → prior ratio applied to the alternatives before
             post-processing (`lprlab.postprocess.reweight`); None for the region's
             (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`: the US's rare O and I), {} for none.
@@ -153,7 +154,7 @@ class ALPR:
                  max_distance: float = 1.0, min_confidence: float = 0.1, base_scale: float = 1.0,
                  verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05,
                  character_weights: dict[str, float] | None = None, refine: float = 0.0,
-                 widths: tuple[float, ...] = (1.15, 1.35), offsets: tuple[int, ...] = (0, 4), fit: int = 1,
+                 widths: tuple[float, ...] = (1.15, 1.35), offsets: tuple[int, ...] = (0,), fit: int = 1,
                  read_searched: bool = False):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415

@@ -1,0 +1,40 @@
+"""The end-to-end reader's time per 1280x720 image, with and without the box regressor, at the plain
+search and at the half-stride search, interleaved over rounds (this machine's speed drifts by
+20-30% within a session, so only figures from one run compare).
+
+    .venv/bin/python benchmarks/reader_speed.py [--rounds 2] [--repeats 9]
+
+The image is `eval_alpr.py`'s: a seeded `cctv` scene with 2 plates (eu, us, br_old).
+"""
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+import lprlab  # noqa: E402
+from lprlab.detection import load_detector  # noqa: E402
+from lprlab.pipeline import ALPR  # noqa: E402
+from lprlab.recognition import load_recognizer  # noqa: E402
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--rounds", type=int, default=2)
+parser.add_argument("--repeats", type=int, default=9, help="timed reads per setting and round (median)")
+args = parser.parse_args()
+detector, recognizer = load_detector(), load_recognizer()
+scene = lprlab.make_scene(lprlab.resolve_formats("eu,us,br_old"), np.random.default_rng(0), "cctv")
+settings = {"offsets 0 4, fit 0": dict(offsets=(0, 4), fit=0), "offsets 0 4, fit 1": dict(offsets=(0, 4), fit=1),
+            "offsets 0, fit 0": dict(offsets=(0,), fit=0), "offsets 0, fit 1 (the default)": dict(offsets=(0,), fit=1)}
+print("| round | reader | ms per image | images/s |\n|---:|---|---:|---:|")
+for round_ in range(args.rounds):
+    for name, options in settings.items():
+        reader = ALPR(detector, recognizer, **options)
+        reader.read(scene.image)
+        times = []
+        for _ in range(args.repeats):
+            start = time.perf_counter()
+            reader.read(scene.image)
+            times.append(time.perf_counter() - start)
+        print(f"| {round_ + 1} | {name} | {1000 * np.median(times):.0f} | {1 / np.median(times):.1f} |", flush=True)
