@@ -212,7 +212,8 @@ def _detect(args) -> None:
     detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else True,
                              searcher=not args.no_search)
     found = detect_files(detector, args.images, threshold=args.threshold, base_scale=args.base_scale,
-                         refine=args.refine, offsets=tuple(args.offsets), fit=args.fit)
+                         refine=args.refine, offsets=tuple(args.offsets), fit=args.fit,
+                         verify_fitted=args.verify_fitted)
     for path, detections in zip(args.images, found):
         boxes = [{"box": [round(v, 1) for v in d.box], "score": round(d.score, 4)}
                  | ({} if d.verification is None else {"verification": round(d.verification, 4)}) for d in detections]
@@ -253,7 +254,8 @@ def _alpr(args) -> None:
     alpr = ALPR(detector, recognizer, enhancer, region=args.region, watchlist=watchlist, threshold=args.threshold,
                 verify_threshold=args.verify_threshold, rescue_confidence=args.rescue, margin=args.margin,
                 heights=args.heights, widths=args.widths, base_scale=args.base_scale, min_confidence=args.min_confidence,
-                enhance_below_px=args.enhance_below, offsets=tuple(args.offsets), fit=args.fit)
+                enhance_below_px=args.enhance_below, offsets=tuple(args.offsets), fit=args.fit,
+                verify_fitted=args.verify_fitted)
     if args.annotate:
         pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
     for path, image in zip(args.images, images):
@@ -378,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
     detect.add_argument("--refine", type=float, default=0.0,
                         help="move boxes the verifier doubts but presence scores at least this to their "
                              "best-verified neighbour (higher recall, more false boxes; 0: off)")
+    detect.add_argument("--verify-fitted", action="store_true",
+                        help="a box the verifier doubts gets a second look at its fitted box (higher recall, "
+                             "more false boxes)")
     detect.add_argument("--fit", type=int, default=1, metavar="N",
                         help="times the box regressor (weights/box_regressor) fits each box to its plate; "
                              "0: boxes as searched")
@@ -420,6 +425,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
                       help="also keep a box the verifier doubts (0.05 to its threshold) when its reading fits a "
                            "format with probability >= P (default 0.5; 0: off)")
+    alpr.add_argument("--verify-fitted", action="store_true",
+                      help="a box the verifier doubts gets a second look at its fitted box (higher recall, "
+                           "more false boxes)")
     alpr.add_argument("--fit", type=int, default=1, metavar="N",
                       help="times the box regressor (weights/box_regressor) fits each box to its plate; "
                            "0: boxes as searched")

@@ -163,3 +163,27 @@ def test_box_fit_measures_searched_and_fitted_boxes():
                                   "right_error": 0.0, "cut": 0.0}
     assert paired_iou([[0, 0, 10, 10]], [[5, 0, 10, 10]])[0] == 50 / 150
     assert paired_iou([[0, 0, 0, 0]], [[0, 0, 0, 0]])[0] == 0.0
+
+
+def test_a_doubted_box_is_verified_again_fitted():
+    import keras
+    keras.utils.set_random_seed(0)
+    config = DetectorConfig()
+    model = build_detector(config)
+    image = np.random.default_rng(2).integers(0, 256, (96, 160, 3), dtype=np.uint8)
+    target = (20.0, 30.0, 60.0, 15.0)
+
+    class OnlyTheTarget:  # accepts the fitted box alone
+        def scores(self, image, boxes):
+            boxes = np.asarray(boxes, np.float32).reshape(-1, 4)
+            return np.where(np.abs(boxes - np.float32(target)).max(axis=1) < 1e-3, 0.9, 0.1).astype(np.float32)
+
+    detector = Detector(model, config, verifier=OnlyTheTarget(), box_regressor=_ShiftRegressor(target))
+    assert detector.detect(image, threshold=0.0) == []
+    found = detector.detect(image, threshold=0.0, verify_fitted=True)
+    assert [d.box for d in found] == [target] and found[0].verification == np.float32(0.9)
+    # a box under `fitted_below` but over the threshold is looked at again too; none over it
+    unseen = detector.detect(image, threshold=0.0, verify_threshold=0.05, verify_fitted=True, fitted_below=0.05)
+    assert [d.verification for d in unseen] == [np.float32(0.1)]  # kept as searched, then fitted
+    seen = detector.detect(image, threshold=0.0, verify_threshold=0.05, verify_fitted=True, fitted_below=0.5)
+    assert [d.verification for d in seen] == [np.float32(0.9)]

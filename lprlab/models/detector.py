@@ -413,7 +413,8 @@ class Detector:
                base_scale: float = 1.0, max_side: int = 4096, max_detections: int = 50,
                min_support: int = 1, verify_threshold: float = 0.5, max_verified: int = 64,
                pad: float = BORDER_PAD, refine: float = 0.0, refine_below: float | None = None,
-               offsets: tuple[int, ...] = (0,), fit: int = 1) -> list[Detection]:
+               offsets: tuple[int, ...] = (0,), fit: int = 1, verify_fitted: bool = False,
+               fitted_below: float | None = None) -> list[Detection]:
         """Finds the plates in a photo.
 
         Args:
@@ -453,6 +454,14 @@ class Detector:
                 its plate this many times (`BoxRegressor.fit`'s iterations), then NMS runs again at
                 `iou_threshold` (two boxes on parts of one plate become one box); 0 keeps the
                 boxes of the search.
+            verify_fitted: With a verifier and a box regressor: a box the verifier doubts gets a
+                second look at its fitted box, which replaces it when it scores higher (the
+                verifier learnt boxes around the plate, and rejects a real plate whose box is off).
+                On the real dev photos recall at IoU >= 0.4 br / eu / us 82.0 / 96.0 / 85.1% ->
+                93.4 / 98.0 / 89.5%, false boxes 0.49 / 0.08 / 0.36 -> 0.64 / 0.16 / 0.65 (README,
+                "The box regressor"); off by default.
+            fitted_below: The verifier probability under which a box gets that second look
+                (`verify_threshold` when None; a reader that keeps doubted boxes passes its own).
 
         Returns:
             Detections, best score first; boxes in pixels of `image`.
@@ -475,6 +484,14 @@ class Detector:
             if refine > 0:
                 below = verify_threshold if refine_below is None else refine_below
                 boxes, verification = self._refine(image, boxes, scores, verification, below, refine)
+            if verify_fitted and self.box_regressor is not None:
+                doubted = np.flatnonzero(verification < (verify_threshold if fitted_below is None else fitted_below))
+                if len(doubted):
+                    fitted = self.box_regressor.fit(image, boxes[doubted])
+                    second = self.verifier.scores(image, fitted)
+                    better = (second > verification[doubted]) & (fitted[:, 2] >= 2) & (fitted[:, 3] >= 2)
+                    boxes, verification = boxes.copy(), verification.copy()
+                    boxes[doubted[better]], verification[doubted[better]] = fitted[better], second[better]
             keep = verification >= verify_threshold
             boxes, scores, scales, verification = boxes[keep], scores[keep], scales[keep], verification[keep]
         keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
