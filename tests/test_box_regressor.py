@@ -71,7 +71,7 @@ def test_sample_shards_are_the_same_bytes_with_any_workers(tmp_path, monkeypatch
 def test_short_training_fits_boxes_better(tmp_path):
     from lprlab.train_box_regressor import box_figures, make_box_set, train_box_regressor
 
-    config = BoxRegressorConfig(learning_rate=3e-3)
+    config = BoxRegressorConfig(learning_rate=1e-3)  # 3e-3 sometimes stayed at "the plate is the box"
     train = make_box_set(config, 160, 0, tmp_path / "train", workers=2, progress=False)
     validation = make_box_set(config, 40, 1, tmp_path / "val", workers=2, progress=False)
     train_box_regressor(config, tmp_path / "run", train, validation, epochs=6, batch_size=64, verbose=0)
