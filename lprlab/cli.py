@@ -77,6 +77,8 @@ def _train(args) -> None:
         return
     from lprlab.formats import max_text_length, resolve_formats  # noqa: PLC0415
 
+    if args.hard_pool and not args.init:
+        raise SystemExit("--hard-pool mines with the weights of --init: give --init WEIGHTS")
     if args.init:
         import dataclasses  # noqa: PLC0415
 
@@ -86,7 +88,7 @@ def _train(args) -> None:
         config = dataclasses.replace(config, seed=args.seed, free_text=args.free_text, loose_crops=args.loose_crops,
                                      learning_rate=args.learning_rate or config.learning_rate)
         train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
-                                   args.data_dir, verbose=2, initial_model=model)
+                                   args.data_dir, verbose=2, initial_model=model, hard_pool=args.hard_pool)
         print(args.out)
         return
     groups = {"latin": LATIN_FORMATS, "cjk": CJK_FORMATS}
@@ -485,6 +487,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="continue these weights on fresh synthetic crops (their formats, size and network are "
                           "kept; --size, --formats and --context are ignored); use a --seed other than theirs")
     rec.add_argument("--learning-rate", type=float, help="peak learning rate of the cosine decay (default 1e-3)")
+    rec.add_argument("--hard-pool", type=int, default=0, metavar="N",
+                     help="with --init: read N more synthetic crops with the initial weights and add those they "
+                          "misread or doubt (plate confidence < 0.5) to the training crops (hard example mining)")
     rec.set_defaults(run=_train)
     det = train.add_parser("detector", help="train the plate detector on synthetic scene tiles")
     det.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

@@ -181,16 +181,48 @@ def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train
     return history
 
 
+def mine_hard_crops(model: keras.Model, config: RecognizerConfig, images: np.ndarray, texts: list[str],
+                    below: float = 0.5, batch_size: int = 256) -> np.ndarray:
+    """The crops a recogniser gets wrong or is unsure of: online hard example mining (Shrivastava
+    et al. 2016) done once, offline, on a pool of synthetic crops.
+
+    Args:
+        model: The recogniser's Keras model; `config` its configuration.
+        images: (n, height, width, 3) uint8 crops; `texts` their n true texts.
+        below: A crop read right with a plate confidence under this is hard too.
+        batch_size: Crops per forward pass.
+
+    Returns:
+        (k,) int64 indices, ascending, of the crops misread or read with confidence < `below`.
+
+    Raises:
+        ValueError: `images` and `texts` differ in length.
+    """
+    from lprlab.recognition import Recognizer  # noqa: PLC0415
+
+    if len(images) != len(texts):
+        raise ValueError(f"{len(images)} images but {len(texts)} texts")
+    readings = Recognizer(model, config, {}).read(images, batch_size)
+    return np.asarray([i for i, (r, t) in enumerate(zip(readings, texts)) if r.text != t or r.confidence < below],
+                      np.int64)
+
+
 def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathLike, count: int = 150_000,
                                val_count: int = 5_000, epochs: int = 6, batch_size: int = 128,
                                data_dir: str | os.PathLike = "data/synth", verbose: int | str = "auto",
-                               initial_model: keras.Model | None = None):
+                               initial_model: keras.Model | None = None, hard_pool: int = 0):
     """Generates (or reuses) synthetic train and validation crops for `config`, then trains (from
     `initial_model`'s weights when given: a shipped model continued on a newer generator's crops).
 
     The sets live in ``data_dir/recognizer-<formats>-<size>[-free<f>]-v<lprlab version>-<count>-s<seed>``
     (resumable); the
-    validation set uses seed ``config.seed + 1``. Returns the Keras `History`.
+    validation set uses seed ``config.seed + 1``. With `hard_pool` > 0 and an `initial_model`,
+    a pool of that many more crops (seed ``config.seed + 2``) is read by the initial model and the
+    ones it misreads or doubts (`mine_hard_crops`) join the training crops; their indices are kept
+    in ``run_dir/hard.json``, so a resumed run trains on the same set. Returns the Keras `History`.
+
+    Raises:
+        ValueError: `hard_pool` > 0 without an `initial_model`.
     """
     from lprlab import __version__  # noqa: PLC0415
 
@@ -202,6 +234,22 @@ def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathL
     train = make_synthetic_set(config, count, config.seed, data_dir / f"recognizer-{tag}-{count}-s{config.seed}")
     validation = make_synthetic_set(dataclasses.replace(config, free_text=0.0), val_count, config.seed + 1,
                                     data_dir / f"recognizer-{tag}-{val_count}-s{config.seed + 1}")
+    if hard_pool > 0:
+        if initial_model is None:
+            raise ValueError("hard_pool needs an initial_model to mine the pool with")
+        pool = make_synthetic_set(config, hard_pool, config.seed + 2,
+                                  data_dir / f"recognizer-{tag}-{hard_pool}-s{config.seed + 2}")
+        hard_file = pathlib.Path(run_dir) / "hard.json"
+        if hard_file.exists():
+            hard = np.asarray(json.loads(hard_file.read_text())["indices"], np.int64)
+        else:
+            hard = mine_hard_crops(initial_model, config, pool[0], pool[1])
+            pathlib.Path(run_dir).mkdir(parents=True, exist_ok=True)
+            tmp = hard_file.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"pool": hard_pool, "indices": hard.tolist()}))
+            os.replace(tmp, hard_file)
+        log.info("hard crops: %d of a pool of %d", len(hard), hard_pool)
+        train = (np.concatenate([train[0], pool[0][hard]]), list(train[1]) + [pool[1][i] for i in hard])
     return train_recognizer(config, run_dir, train, validation, epochs, batch_size, initial_model=initial_model,
                             verbose=verbose)
 

@@ -319,3 +319,33 @@ def test_array_batches_scale_and_reshuffle_every_epoch():
     assert list(np.concatenate([again[i][1][:, 0] for i in range(3)])) == list(first)
     plain = ArrayBatches(images, labels, batch_size=4, shuffle=False, seed=5)
     assert list(np.concatenate([plain[i][1][:, 0] for i in range(3)])) == list(range(10))
+
+
+def test_hard_crops_are_the_misread_and_the_doubted():
+    from lprlab.train import mine_hard_crops
+
+    model, config, _ = load_recognizer("weights/recognizer_latin")
+    fmts = resolve_formats("br_mercosur")
+    made = [make_plate_crop(fmts, np.random.default_rng([5, i]), config.image_size) for i in range(6)]
+    images, texts = np.stack([c.image for c in made]), [c.text for c in made]
+    misread = set(mine_hard_crops(model, config, images, texts, below=0.0).tolist())
+    wrong_labels = texts[1:] + texts[:1]  # every crop labelled with another crop's text
+    assert set(mine_hard_crops(model, config, images, wrong_labels, below=0.0).tolist()) == set(range(6))
+    assert mine_hard_crops(model, config, images, texts, below=1.01).tolist() == list(range(6))  # all doubted
+    assert len(misread) < 6  # clean synthetic crops are mostly read right
+    with pytest.raises(ValueError, match="texts"):
+        mine_hard_crops(model, config, images, texts[:3])
+
+
+def test_hard_pool_crops_join_the_training_set_and_are_kept_for_a_resume(tmp_path):
+    start = build_recognizer(TINY)
+    save_recognizer(start, TINY, tmp_path / "start")
+    args = ["train", "recognizer", "--init", str(tmp_path / "start"), "--out", str(tmp_path / "run"), "--count", "32",
+            "--val-count", "8", "--epochs", "1", "--seed", "3", "--hard-pool", "16", "--data-dir", str(tmp_path / "synth")]
+    main(args)
+    hard = json.loads((tmp_path / "run" / "hard.json").read_text())
+    assert hard["pool"] == 16 and hard["indices"] == list(range(16))  # an untrained net doubts every crop
+    _, _, info = load_recognizer(tmp_path / "run" / "model")
+    assert info["training"]["samples"] == 32 + 16
+    with pytest.raises(SystemExit, match="--init"):
+        main(["train", "recognizer", "--out", str(tmp_path / "other"), "--hard-pool", "16"])
