@@ -77,6 +77,8 @@ parser.add_argument("--box-regressor", default="default",
 parser.add_argument("--fit", type=int, default=1, help="box regressor iterations per box (see ALPR; 0: off)")
 parser.add_argument("--read-searched", action="store_true",
                     help="read the search's boxes too, not only the fitted ones (see ALPR's read_searched)")
+parser.add_argument("--fit-first", action="store_true",
+                    help="the detector fits every box before its verifier judges it (ALPR's fit_first)")
 parser.add_argument("--verify-fitted", action="store_true",
                     help="a box the verifier doubts gets a second look at its fitted box (see ALPR)")
 args = parser.parse_args()
@@ -93,7 +95,8 @@ print(f"detector {args.detector} ({'no verifier' if detector.verifier is None el
       f"(clips {args.video_offsets}), box regressor "
       f"{'none' if detector.box_regressor is None or not args.fit else args.box_regressor} (fit {args.fit}"
       f"{', search boxes read too' if args.read_searched else ''}"
-      f"{', doubted boxes verified again fitted' if args.verify_fitted else ''})")
+      f"{', doubted boxes verified again fitted' if args.verify_fitted else ''}"
+      f"{', fitted before verified' if args.fit_first else ''})")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -106,7 +109,7 @@ reader_options = dict(margin=args.margin, verify_threshold=args.verify_threshold
                       rescue_floor=args.rescue_floor, heights=args.heights, widths=args.widths,
                       min_confidence=args.min_confidence, refine=args.refine, offsets=tuple(args.offsets),
                       fit=args.fit, read_searched=args.read_searched,
-                      verify_fitted=args.verify_fitted)
+                      verify_fitted=args.verify_fitted, fit_first=args.fit_first)
 completed, outcomes = [], []
 for photo_set in photo_sets:
     scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, **reader_options),

@@ -411,7 +411,9 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
                              wide_min_iou: float = POSITIVE_IOU) -> keras.callbacks.History:
     """Mines (or reuses) the samples of `images` training and `val_images` validation images with
     the detector `detector_path` (the shipped one by default), then trains. The sets live in
-    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-photos][-wide<n>[-iou<x>]]-<images>-s<seed>``;
+    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-fitted][-photos][-wide<n>[-iou<x>]]-<images>-s<seed>``
+    (``-fitted``: the detector's boxes are fitted by the shipped box regressor, as `Detector.detect`
+    with ``fit_first`` shows them to a verifier);
     validation uses seed ``config.seed + 1``; `wide`: more widely jittered positives per plate
     (`verifier_samples`)."""
     from lprlab.detection import load_detector  # noqa: PLC0415
@@ -419,6 +421,7 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
     detector = load_detector(detector_path, "float32", verify=False, searcher=False)
     context = "x".join(f"{c:g}" for c in config.context)
     tag = (f"{SAMPLES_VERSION}-{detector.info.get('saved', '')[:19].replace(':', '')}-context{context}"
+           f"{'-fitted' if detector.box_regressor is not None else ''}"
            f"{'-photos' if backgrounds else ''}{f'-wide{wide}' if wide else ''}"
            f"{f'-iou{wide_min_iou:g}' if wide and wide_min_iou != POSITIVE_IOU else ''}")
     data_dir = pathlib.Path(data_dir)

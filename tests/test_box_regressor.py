@@ -187,3 +187,30 @@ def test_a_doubted_box_is_verified_again_fitted():
     assert [d.verification for d in unseen] == [np.float32(0.1)]  # kept as searched, then fitted
     seen = detector.detect(image, threshold=0.0, verify_threshold=0.05, verify_fitted=True, fitted_below=0.5)
     assert [d.verification for d in seen] == [np.float32(0.9)]
+
+
+def test_fit_first_shows_the_verifier_fitted_boxes_and_keeps_the_searched_ones():
+    import keras
+    keras.utils.set_random_seed(0)
+    config = DetectorConfig()
+    model = build_detector(config)
+    image = np.random.default_rng(2).integers(0, 256, (96, 160, 3), dtype=np.uint8)
+    target = (20.0, 30.0, 60.0, 15.0)
+
+    class Recording:  # accepts the fitted box alone, and records what it is shown
+        seen = []
+
+        def scores(self, image, boxes):
+            boxes = np.asarray(boxes, np.float32).reshape(-1, 4)
+            self.seen.append(boxes)
+            return np.where(np.abs(boxes - np.float32(target)).max(axis=1) < 1e-3, 0.9, 0.1).astype(np.float32)
+
+    verifier, shifter = Recording(), _ShiftRegressor(target)
+    detector = Detector(model, config, verifier=verifier, box_regressor=shifter)
+    assert detector.detect(image, threshold=0.0) == []  # verified as searched: every box rejected
+    found = detector.detect(image, threshold=0.0, fit_first=True)
+    assert [d.box for d in found] == [target] and found[0].verification == np.float32(0.9)
+    assert (verifier.seen[-1] == np.float32(target)).all()  # it saw fitted boxes only
+    assert found[0].searched_box is not None and found[0].searched_box != target
+    assert len(shifter.calls) == 1  # fitted once, not again after the NMS
+    assert detector.detect(image, threshold=0.0, fit_first=True, fit=0) == []  # fit 0: nothing to fit

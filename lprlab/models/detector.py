@@ -414,7 +414,7 @@ class Detector:
                min_support: int = 1, verify_threshold: float = 0.5, max_verified: int = 64,
                pad: float = BORDER_PAD, refine: float = 0.0, refine_below: float | None = None,
                offsets: tuple[int, ...] = (0,), fit: int = 1, verify_fitted: bool = False,
-               fitted_below: float | None = None) -> list[Detection]:
+               fitted_below: float | None = None, fit_first: bool = False) -> list[Detection]:
         """Finds the plates in a photo.
 
         Args:
@@ -462,6 +462,10 @@ class Detector:
                 "The box regressor"); off by default.
             fitted_below: The verifier probability under which a box gets that second look
                 (`verify_threshold` when None; a reader that keeps doubted boxes passes its own).
+            fit_first: With a verifier and a box regressor: the boxes are fitted (`fit` times)
+                after the loose NMS, before the verifier sees them, so it judges every box
+                fitted, as a verifier trained on fitted boxes expects (off: verified as searched,
+                then fitted).
 
         Returns:
             Detections, best score first; boxes in pixels of `image`.
@@ -476,10 +480,14 @@ class Detector:
             support = (iou_matrix(boxes, boxes) >= 0.5).sum(axis=1)
             keep = support >= min_support
             boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
-        verification = None
+        verification = searched = None
         if self.verifier is not None and verify_threshold > 0 and len(boxes):
             keep = non_max_suppression(boxes, scores, max(0.6, iou_threshold), max_verified)
             boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
+            if fit_first and fit > 0 and self.box_regressor is not None:
+                fitted = self.box_regressor.fit(image, boxes, iterations=fit)
+                usable = (fitted[:, 2] >= 2) & (fitted[:, 3] >= 2)  # a collapsed fit keeps the search's box
+                boxes, searched = np.where(usable[:, None], fitted, boxes), boxes
             verification = self.verifier.scores(image, boxes)
             if refine > 0:
                 below = verify_threshold if refine_below is None else refine_below
@@ -494,10 +502,10 @@ class Detector:
                     boxes[doubted[better]], verification[doubted[better]] = fitted[better], second[better]
             keep = verification >= verify_threshold
             boxes, scores, scales, verification = boxes[keep], scores[keep], scales[keep], verification[keep]
+            searched = None if searched is None else searched[keep]
         keep = non_max_suppression(boxes, scores, iou_threshold, max_detections)
         height, width = image.shape[:2]
-        searched = None
-        if fit > 0 and self.box_regressor is not None and len(keep):
+        if fit > 0 and self.box_regressor is not None and len(keep) and searched is None:
             boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
             verification = None if verification is None else verification[keep]
             fitted = self.box_regressor.fit(image, boxes, iterations=fit)
