@@ -77,11 +77,12 @@ parser.add_argument("--box-regressor", default="default",
 parser.add_argument("--fit", type=int, default=1, help="box regressor iterations per box (see ALPR; 0: off)")
 parser.add_argument("--read-searched", action="store_true",
                     help="read the search's boxes too, not only the fitted ones (see ALPR's read_searched)")
-parser.add_argument("--fit-first", action="store_true",
-                    help="the detector fits every box before its verifier judges it (ALPR's fit_first)")
+parser.add_argument("--fit-first", default="auto", choices=("auto", "yes", "no"),
+                    help="fit every box before the verifier judges it (auto: when the verifier learnt fitted boxes)")
 parser.add_argument("--verify-fitted", action="store_true",
                     help="a box the verifier doubts gets a second look at its fitted box (see ALPR)")
 args = parser.parse_args()
+FIT_FIRST = {"auto": None, "yes": True, "no": False}
 detector = load_detector(args.detector, args.precision, verify=False if args.no_verify else args.verifier,
                          searcher=False if args.no_search else args.searcher or True,
                          search_threshold=args.search_threshold,
@@ -96,7 +97,7 @@ print(f"detector {args.detector} ({'no verifier' if detector.verifier is None el
       f"{'none' if detector.box_regressor is None or not args.fit else args.box_regressor} (fit {args.fit}"
       f"{', search boxes read too' if args.read_searched else ''}"
       f"{', doubted boxes verified again fitted' if args.verify_fitted else ''}"
-      f"{', fitted before verified' if args.fit_first else ''})")
+      f"{f', fitted first: {args.fit_first}'})")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -109,7 +110,7 @@ reader_options = dict(margin=args.margin, verify_threshold=args.verify_threshold
                       rescue_floor=args.rescue_floor, heights=args.heights, widths=args.widths,
                       min_confidence=args.min_confidence, refine=args.refine, offsets=tuple(args.offsets),
                       fit=args.fit, read_searched=args.read_searched,
-                      verify_fitted=args.verify_fitted, fit_first=args.fit_first)
+                      verify_fitted=args.verify_fitted, fit_first=FIT_FIRST[args.fit_first])
 completed, outcomes = [], []
 for photo_set in photo_sets:
     scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, **reader_options),

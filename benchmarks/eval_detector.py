@@ -48,21 +48,22 @@ parser.add_argument("--box-regressor", default="default",
 parser.add_argument("--fit", type=int, default=1, help="box regressor iterations per box (0: boxes as searched)")
 parser.add_argument("--verify-fitted", action="store_true",
                     help="a box the verifier doubts gets a second look at its fitted box")
-parser.add_argument("--fit-first", action="store_true",
-                    help="fit every box before the verifier sees it (Detector.detect's fit_first)")
+parser.add_argument("--fit-first", default="auto", choices=("auto", "yes", "no"),
+                    help="fit every box before the verifier judges it (auto: when the verifier learnt fitted boxes)")
 args = parser.parse_args()
+FIT_FIRST = {"auto": None, "yes": True, "no": False}
 detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else args.verifier,
                          searcher=False if args.no_search else args.searcher or True,
                          search_threshold=args.search_threshold,
                          box_regressor={"default": True, "none": False}.get(args.box_regressor, args.box_regressor))
 options = {"base_scale": args.base_scale, "verify_threshold": args.verify_threshold, "pad": args.pad,
            "refine": args.refine, "offsets": tuple(args.offsets), "fit": args.fit,
-           "verify_fitted": args.verify_fitted, "fit_first": args.fit_first}
+           "verify_fitted": args.verify_fitted, "fit_first": FIT_FIRST[args.fit_first]}
 figures = {}
 verifier = "none" if detector.verifier is None else f"{args.verifier} (threshold {args.verify_threshold})"
 print(f"weights {args.weights}, {detector.precision}, searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), threshold {args.threshold}, base scale {args.base_scale}, pad {args.pad}, "
       f"verifier {verifier}, refine {args.refine or 'off'}, offsets {args.offsets}, box regressor "
-      f"{'none' if detector.box_regressor is None or not args.fit else args.box_regressor} (fit {args.fit}{', doubted boxes verified again fitted' if args.verify_fitted else ''}{', fitted before verified' if args.fit_first else ''})")
+      f"{'none' if detector.box_regressor is None or not args.fit else args.box_regressor} (fit {args.fit}{', doubted boxes verified again fitted' if args.verify_fitted else ''}{f', fitted first: {args.fit_first}'})")
 print("| set | images | plates | precision | recall | AP | FP/image | s/image |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
 

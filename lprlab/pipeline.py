@@ -142,7 +142,7 @@ class ALPR:
             false boxes br / eu / us 0.31 / 0.02 / 0.21 against 0.26 / 0.02 / 0.11 (README); off
             by default.
         fit_first: The detector fits every box before its verifier judges it (`Detector.detect`'s
-            `fit_first`), for a verifier trained on fitted boxes.
+            `fit_first`); None (the default) does so when the verifier learnt fitted boxes.
         character_weights: Character → prior ratio applied to the alternatives before
             post-processing (`lprlab.postprocess.reweight`); None for the region's
             (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`: the US's rare O and I), {} for none.
@@ -161,7 +161,7 @@ class ALPR:
                  verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05,
                  character_weights: dict[str, float] | None = None, refine: float = 0.0,
                  widths: tuple[float, ...] = (1.15, 1.35), offsets: tuple[int, ...] = (0,), fit: int = 1,
-                 read_searched: bool = False, verify_fitted: bool = False, fit_first: bool = False):
+                 read_searched: bool = False, verify_fitted: bool = False, fit_first: bool | None = None):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
@@ -186,7 +186,7 @@ class ALPR:
         if fit < 0:
             raise ValueError(f"fit must be >= 0 iterations, got {fit!r}")
         self.fit, self.read_searched, self.verify_fitted = int(fit), bool(read_searched), bool(verify_fitted)
-        self.fit_first = bool(fit_first)
+        self.fit_first = fit_first if fit_first is None else bool(fit_first)
         if not self.offsets or any(o < 0 for o in self.offsets):
             raise ValueError(f"offsets must be one or more pixel offsets >= 0, got {offsets!r}")
         self.character_weights = dict(REGION_CHARACTER_WEIGHTS.get(region, {}) if character_weights is None

@@ -351,7 +351,7 @@ def load_verifier_set(folder: str | os.PathLike, config: VerifierConfig) -> tupl
 
 def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tuple[np.ndarray, np.ndarray],
                    validation: tuple[np.ndarray, np.ndarray], epochs: int = 8, batch_size: int = 128,
-                   verbose: int | str = "auto") -> keras.callbacks.History:
+                   verbose: int | str = "auto", boxes: str = "searched") -> keras.callbacks.History:
     """Trains the verifier; resumes from ``run_dir/backup`` when a previous run was cut.
 
     Args:
@@ -363,6 +363,8 @@ def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tu
             training crops (a mirrored plate is still a plate) double the data.
         batch_size: Crops per step.
         verbose: Keras verbosity.
+        boxes: ``searched`` or ``fitted``: the detector boxes the samples were mined from, kept
+            in the metadata (`Detector.detect` fits boxes before a ``fitted`` verifier sees them).
 
     Returns:
         The Keras `History` (loss, accuracy, recall and precision at 0.5).
@@ -400,6 +402,7 @@ def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tu
     save_verifier(model, config, run_dir / "model", {
         "training": {"samples": len(train[0]), "positives": int(train[1].sum()), "epochs": epochs,
                      "batch_size": batch_size, "steps": steps},
+        "boxes": boxes,
     })
     return history
 
@@ -431,17 +434,21 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
     validation = make_verifier_set(detector, config, val_images, config.seed + 1,
                                    data_dir / f"verifier-{tag}-{val_images}-s{config.seed + 1}", backgrounds,
                                    progress=verbose != 0, wide=wide, wide_min_iou=wide_min_iou)
-    return train_verifier(config, run_dir, train, validation, epochs, verbose=verbose)
+    return train_verifier(config, run_dir, train, validation, epochs, verbose=verbose,
+                          boxes="fitted" if detector.box_regressor is not None else "searched")
 
 
 def export_verifier(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,
-                    data: str = "") -> pathlib.Path:
+                    data: str = "", boxes: str | None = None) -> pathlib.Path:
     """Copies ``run_dir/model`` to ``<destination>.keras`` + ``.json``, adding the per-epoch
-    training log, a description of the training `data` and measured `figures`."""
+    training log, a description of the training `data` and measured `figures`; `boxes`
+    (``searched`` or ``fitted``, see `train_verifier`) when given replaces the run's own."""
     run_dir = pathlib.Path(run_dir)
     verifier = load_verifier(run_dir / "model")
     with open(run_dir / "log.csv", newline="") as handle:
         history = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(handle)]
     info = {k: v for k, v in verifier.info.items() if k not in ("model", "config", "saved")}
+    if boxes is not None:
+        info["boxes"] = boxes
     return save_verifier(verifier.model, verifier.config, destination,
                          {**info, "history": history, "data": data, "figures": figures or {}})

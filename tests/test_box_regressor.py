@@ -214,3 +214,9 @@ def test_fit_first_shows_the_verifier_fitted_boxes_and_keeps_the_searched_ones()
     assert found[0].searched_box is not None and found[0].searched_box != target
     assert len(shifter.calls) == 1  # fitted once, not again after the NMS
     assert detector.detect(image, threshold=0.0, fit_first=True, fit=0) == []  # fit 0: nothing to fit
+    class Fitted(Recording):  # a verifier whose metadata says it learnt fitted boxes
+        info = {"boxes": "fitted"}
+
+    auto = Detector(model, config, verifier=Fitted(), box_regressor=_ShiftRegressor(target))
+    assert [d.box for d in auto.detect(image, threshold=0.0)] == [target]
+    assert auto.detect(image, threshold=0.0, fit_first=False) == []

@@ -414,7 +414,7 @@ class Detector:
                min_support: int = 1, verify_threshold: float = 0.5, max_verified: int = 64,
                pad: float = BORDER_PAD, refine: float = 0.0, refine_below: float | None = None,
                offsets: tuple[int, ...] = (0,), fit: int = 1, verify_fitted: bool = False,
-               fitted_below: float | None = None, fit_first: bool = False) -> list[Detection]:
+               fitted_below: float | None = None, fit_first: bool | None = None) -> list[Detection]:
         """Finds the plates in a photo.
 
         Args:
@@ -464,8 +464,9 @@ class Detector:
                 (`verify_threshold` when None; a reader that keeps doubted boxes passes its own).
             fit_first: With a verifier and a box regressor: the boxes are fitted (`fit` times)
                 after the loose NMS, before the verifier sees them, so it judges every box
-                fitted, as a verifier trained on fitted boxes expects (off: verified as searched,
-                then fitted).
+                fitted, as a verifier trained on fitted boxes expects (False: verified as
+                searched, then fitted). None (the default): True when the verifier's metadata
+                says it learnt fitted boxes (``"boxes": "fitted"``, the shipped one since 0.18.0).
 
         Returns:
             Detections, best score first; boxes in pixels of `image`.
@@ -484,6 +485,8 @@ class Detector:
         if self.verifier is not None and verify_threshold > 0 and len(boxes):
             keep = non_max_suppression(boxes, scores, max(0.6, iou_threshold), max_verified)
             boxes, scores, scales = boxes[keep], scores[keep], scales[keep]
+            if fit_first is None:
+                fit_first = getattr(self.verifier, "info", {}).get("boxes") == "fitted"
             if fit_first and fit > 0 and self.box_regressor is not None:
                 fitted = self.box_regressor.fit(image, boxes, iterations=fit)
                 usable = (fitted[:, 2] >= 2) & (fitted[:, 3] >= 2)  # a collapsed fit keeps the search's box
