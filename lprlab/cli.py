@@ -16,6 +16,17 @@ def _size(text: str) -> tuple[int, int]:
     return height, width
 
 
+def _ints(text: str) -> tuple[int, ...]:
+    """``48,96,192``: positive integers, comma-separated (argparse type)."""
+    try:
+        values = tuple(int(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers like 32,64,128, got {text!r}") from None
+    if not values or any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
+    return values
+
+
 def _margins(text: str) -> float | tuple[float, ...]:
     """``0.08`` or ``0.04,0.08,0.12``: one crop margin or several (argparse type)."""
     try:
@@ -97,6 +108,9 @@ def _train(args) -> None:
                               alphabet="".join(sorted(set("".join(f.alphabet for f in formats)))),
                               max_chars=max(max_text_length(f) for f in formats), free_text=args.free_text,
                               loose_crops=args.loose_crops, context=args.context,
+                              stem_filters=args.stem_filters, filters=args.filters,
+                              convs=args.convs or (1,) + (2,) * (len(args.filters) - 1),
+                              dense_units=args.dense_units,
                               **({"learning_rate": args.learning_rate} if args.learning_rate else {}))
     train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                                args.data_dir, verbose=2)
@@ -479,13 +493,19 @@ def build_parser() -> argparse.ArgumentParser:
                      help="share of crops cut loosely, as the detector cuts real plates (0 to 1)")
     rec.add_argument("--context", default="gru", choices=("gru", "conv", "attention", "none"),
                      help="what the plate's columns learn of each other before the slots read them")
+    rec.add_argument("--stem-filters", type=int, default=16, help="filters of the 5x5 stride-2 stem")
+    rec.add_argument("--filters", type=_ints, default=(32, 64, 128), metavar="F,F,F",
+                     help="filters per convolution stage (each stage ends in a 2x2 max-pool)")
+    rec.add_argument("--convs", type=_ints, metavar="N,N,N",
+                     help="3x3 convolutions per stage (default: 1 in the first stage, 2 in the others)")
+    rec.add_argument("--dense-units", type=int, default=256, help="width of the column features and slot queries")
     rec.add_argument("--data-dir", default="data/synth", help="where the synthetic sets are written")
     rec.add_argument("--finetune", metavar="DIR", help="fine-tune --weights on DIR (images + labels.csv)")
     rec.add_argument("--weights", help="weights to fine-tune (default: weights/recognizer_latin)")
     rec.add_argument("--holdout", type=float, default=0.5, help="share of DIR kept out of fine-tuning")
     rec.add_argument("--init", metavar="WEIGHTS",
                      help="continue these weights on fresh synthetic crops (their formats, size and network are "
-                          "kept; --size, --formats and --context are ignored); use a --seed other than theirs")
+                          "kept; --size, --formats, --context and the network options are ignored); use a --seed other than theirs")
     rec.add_argument("--learning-rate", type=float, help="peak learning rate of the cosine decay (default 1e-3)")
     rec.add_argument("--hard-pool", type=int, default=0, metavar="N",
                      help="with --init: read N more synthetic crops with the initial weights and add those they "

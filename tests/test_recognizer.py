@@ -349,3 +349,21 @@ def test_hard_pool_crops_join_the_training_set_and_are_kept_for_a_resume(tmp_pat
     assert info["training"]["samples"] == 32 + 16
     with pytest.raises(SystemExit, match="--init"):
         main(["train", "recognizer", "--out", str(tmp_path / "other"), "--hard-pool", "16"])
+
+
+def test_network_options_size_the_trained_network(tmp_path, capsys):
+    main(["train", "recognizer", "--out", str(tmp_path / "run"), "--formats", "br_mercosur", "--count", "32",
+          "--val-count", "8", "--epochs", "1", "--stem-filters", "8", "--filters", "8,16,24", "--convs", "1,1,2",
+          "--dense-units", "32", "--data-dir", str(tmp_path / "synth")])
+    model, config, _ = load_recognizer(tmp_path / "run" / "model")
+    assert (config.stem_filters, config.filters, config.convs, config.dense_units) == (8, (8, 16, 24), (1, 1, 2), 32)
+    assert model.get_layer("rec_stem").filters == 8 and model.get_layer("rec_conv2_1").filters == 24
+    main(["train", "recognizer", "--out", str(tmp_path / "two"), "--formats", "br_mercosur", "--count", "32",
+          "--val-count", "8", "--epochs", "1", "--filters", "8,16", "--dense-units", "32", "--size", "32x64",
+          "--data-dir", str(tmp_path / "synth")])
+    assert load_recognizer(tmp_path / "two" / "model")[1].convs == (1, 2)  # default: 1, then 2 per stage
+    with pytest.raises(SystemExit):
+        main(["train", "recognizer", "--out", str(tmp_path / "bad"), "--filters", "8,x"])
+    capsys.readouterr()
+    assert main(["train", "recognizer", "--out", str(tmp_path / "bad"), "--filters", "8,16,24", "--convs", "1,2"]) == 2
+    assert "convs (1, 2) must have one entry per stage" in capsys.readouterr().err
