@@ -45,8 +45,9 @@ SEPARATORS = " -·ocseap"
 # glyphs, for use as `PlateVariant.glyph_aliases` targets: the US dies' I with slab serifs, the
 # narrow W whose middle vertex stops short of the top (US dies, Brazil's grey plates, Germany's
 # FE-Schrift), the O of Brazil's grey plates, a rounded rectangle with straight sides, and the
-# straight-sided W of Texas and California dies (upright outer stems, middle vertex at the top).
-SLAB_I, SHORT_VERTEX_W, ROUNDED_O, STRAIGHT_W = "\ue001", "\ue002", "\ue003", "\ue004"
+# straight-sided W of Texas and California dies (upright outer stems, middle vertex at the top), and
+# the grey plates' D, the same rounded rectangle with square left corners.
+SLAB_I, SHORT_VERTEX_W, ROUNDED_O, STRAIGHT_W, ROUNDED_D = "\ue001", "\ue002", "\ue003", "\ue004", "\ue005"
 _QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
 
 from lprlab.plate_parts import (  # noqa: E402,F401 (re-exported: the catalogue imports them from here)
@@ -73,7 +74,7 @@ class PlateVariant:
         glyph_aliases: Pairs of characters ``"O0"``: on about half the plates (`render.ALIAS_SHARE`)
             the first is drawn with the second's glyph, as on fonts where two characters share one
             shape (Brazil's grey plates draw the letter O as the digit 0's stadium), or a plate form
-            no font draws (`SLAB_I`, `SHORT_VERTEX_W`, `ROUNDED_O`, `STRAIGHT_W`). A character with
+            no font draws (`SLAB_I`, `SHORT_VERTEX_W`, `ROUNDED_O`, `STRAIGHT_W`, `ROUNDED_D`). A character with
             several pairs is drawn with one of them, chosen per plate.
     """
 

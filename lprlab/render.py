@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from lprlab.decorations import caption_stamp, load_font, plate_size_px, plate_template
 from lprlab.formats import (
-    DIGITS, LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Caption, PlateFormat, PlateVariant, SideMark, match_text,
+    DIGITS, LETTERS, ROUNDED_D, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Caption, PlateFormat, PlateVariant, SideMark, match_text,
     mixed_chars, parse_pattern, pattern_regex, random_text, validate_text,
 )
 from lprlab.plate_catalog import FONT_POOL
@@ -48,7 +48,7 @@ STROKE_WEIGHTS = (-3, 0, 0, 3, 6)  # stroke weight changes, hundredths of the gl
 SLAB_WIDTH = 0.42  # serif width of SLAB_I, fraction of the glyph height
 W_VERTEX = 0.4  # how far from the top SHORT_VERTEX_W's middle vertex stops, fraction of the height
 W_WIDTH = 1.3  # SHORT_VERTEX_W's width, in widths of the font's V
-O_RADIUS = 0.3  # ROUNDED_O's outer corner radius, fraction of its width
+O_RADIUS = 0.4  # ROUNDED_O's outer corner radius, fraction of its width
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,29 +143,53 @@ def _short_vertex_w(font_name: str) -> np.ndarray:
     return cv2.resize(ink, (max(1, round(W_WIDTH * vee_w)), height), interpolation=cv2.INTER_AREA)
 
 
-def _rounded_o(font_name: str) -> np.ndarray:
-    """The font's O redrawn as a rounded rectangle with straight sides (Brazil's grey-plate O): the
-    same ink box and stroke width at mid-height, outer corner radius `O_RADIUS` of the width.
-    Drawn 4x larger from its signed distance (Quilez's rounded box) and area-resized, so its
-    edges are antialiased like a rasterised glyph."""
-    o_ink = _glyph_ink(font_name, "O")
-    height, width = o_ink.shape
-    runs = np.flatnonzero(np.diff(np.concatenate(([0], (o_ink[height // 2] > 127).astype(np.int8), [0]))))
-    stroke = float(runs[1] - runs[0]) if len(runs) >= 2 else 0.15 * width
+def _rounded_box_ring(height: int, width: int, stroke: float, left_radius: float, right_radius: float) -> np.ndarray:
+    """(height, width) uint8 coverage of a ring: a rounded rectangle of the given outer corner radii
+    (pixels; the left corners' and the right corners'), `stroke` pixels thick, with a concentric
+    counter. Drawn 4x larger from its signed distance (Quilez's rounded box) and area-resized, so
+    its edges are antialiased like a rasterised glyph."""
     upsample = 4
     ys, xs = np.mgrid[0:height * upsample, 0:width * upsample].astype(np.float32)
-    px = np.abs((xs + 0.5) / upsample - width / 2)
+    sx = (xs + 0.5) / upsample - width / 2
+    px = np.abs(sx)
     py = np.abs((ys + 0.5) / upsample - height / 2)
+    corner = np.where(sx < 0, left_radius, right_radius).astype(np.float32)
 
-    def inside(half_w: float, half_h: float, radius: float) -> np.ndarray:
+    def inside(half_w: float, half_h: float, radius: np.ndarray) -> np.ndarray:
         qx, qy = px - (half_w - radius), py - (half_h - radius)
         outside = np.hypot(np.maximum(qx, 0), np.maximum(qy, 0)) + np.minimum(np.maximum(qx, qy), 0) - radius
         return outside <= 0
 
-    radius = O_RADIUS * width
-    ring = inside(width / 2, height / 2, radius) & ~inside(width / 2 - stroke, height / 2 - stroke,
-                                                           max(radius - stroke, 0.5))
+    ring = inside(width / 2, height / 2, corner) & ~inside(width / 2 - stroke, height / 2 - stroke,
+                                                           np.maximum(corner - stroke, 0.5))
     return cv2.resize(ring.astype(np.uint8) * 255, (width, height), interpolation=cv2.INTER_AREA)
+
+
+def _grey_plate_box(font_name: str) -> tuple[int, int, float]:
+    """(height, width, stroke) in pixels of the grey-plate O and D drawn for a font: as tall as the
+    font's O, as wide as its D (the grey-plate font draws O and D the same width, where most
+    fonts' O is a wider oval), the O's stroke width at mid-height (at most 0.3 of the width)."""
+    o_ink = _glyph_ink(font_name, "O")
+    height = o_ink.shape[0]
+    width = min(o_ink.shape[1], _glyph_ink(font_name, "D").shape[1])
+    runs = np.flatnonzero(np.diff(np.concatenate(([0], (o_ink[height // 2] > 127).astype(np.int8), [0]))))
+    stroke = float(runs[1] - runs[0]) if len(runs) >= 2 else 0.15 * width
+    return height, width, min(stroke, 0.3 * width)
+
+
+def _rounded_o(font_name: str) -> np.ndarray:
+    """The font's O redrawn as Brazil's grey-plate O: a rounded rectangle with straight sides
+    (`_grey_plate_box`), all four outer corners of radius `O_RADIUS` of the width."""
+    height, width, stroke = _grey_plate_box(font_name)
+    return _rounded_box_ring(height, width, stroke, O_RADIUS * width, O_RADIUS * width)
+
+
+def _rounded_d(font_name: str) -> np.ndarray:
+    """The font's D redrawn as Brazil's grey-plate D: the grey-plate O's box (`_grey_plate_box`)
+    with square left corners, so that the left corners alone tell the two letters apart, as on
+    the real plates (recogniser 0.15 read their O as D)."""
+    height, width, stroke = _grey_plate_box(font_name)
+    return _rounded_box_ring(height, width, stroke, 0.0, O_RADIUS * width)
 
 
 def _straight_w(font_name: str) -> np.ndarray:
@@ -175,7 +199,8 @@ def _straight_w(font_name: str) -> np.ndarray:
     return np.ascontiguousarray(_glyph_ink(font_name, "M")[::-1])
 
 
-PLATE_FORMS = {SLAB_I: _slab_i, SHORT_VERTEX_W: _short_vertex_w, ROUNDED_O: _rounded_o, STRAIGHT_W: _straight_w}
+PLATE_FORMS = {SLAB_I: _slab_i, SHORT_VERTEX_W: _short_vertex_w, ROUNDED_O: _rounded_o, STRAIGHT_W: _straight_w,
+               ROUNDED_D: _rounded_d}
 
 
 @functools.lru_cache(maxsize=4096)
