@@ -9,7 +9,7 @@ see the README's "Fonts" section and ``fonts/make_fonts.py``.
 from __future__ import annotations
 
 from lprlab.formats import (
-    LETTERS, ROUNDED_D, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
+    LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
     SideMark,
 )
 
@@ -106,10 +106,12 @@ BR_CITIES = ("SP-SAO PAULO", "RJ-RIO DE JANEIRO", "MG-BELO HORIZONTE", "PR-CURIT
              "BA-SIMOES FILHO", "MG-UBERLANDIA")
 
 # Brazil's grey-plate font draws the O as a rounded rectangle with straight sides (read D or Q by
-# recognisers that never saw one) and the W with a short middle vertex (read M); 0.14.0. Since
-# 0.19.0 the O is as narrow as the D, and the D is drawn in the same box with square left corners,
-# so that the left corners alone tell them apart, as on the real plates (0.15 read their O as D).
-BR_GREY_FORMS = "O" + ROUNDED_O + "D" + ROUNDED_D + "W" + SHORT_VERTEX_W
+# recognisers that never saw one) and the W with a short middle vertex (read M); 0.14.0. 0.19.0
+# tried the O as narrow as the D with the D in the same box, square-cornered on the left
+# (`ROUNDED_D`, `render.O_RADIUS` 0.4), and the straight-sided W on two thirds of the US plates
+# drawn with forms: the recogniser trained on it read the real grey plates' O as D or Q more, not
+# less (README, "Plate formats"), so the catalogue draws as 0.18.0 did.
+BR_GREY_FORMS = "O" + ROUNDED_O + "W" + SHORT_VERTEX_W
 
 BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), grey plate with city line", (
     PlateVariant(
@@ -193,9 +195,8 @@ EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL
 # --- United States ---------------------------------------------------------------------------
 # US dies draw the I with slab serifs and many a narrow W whose middle vertex stops short: drawn so
 # on `render.ALIAS_SHARE` of the US plates (0.9.2); Texas and California dies a W with upright outer
-# stems, drawn instead of the short-vertex W on half of those plates (0.15.0), on two thirds since
-# 0.19.0 (0.15 read 20% of synthetic and 5 of 6 real Texas W as M, H or N).
-US_FORMS = "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W + "W" + STRAIGHT_W
+# stems, drawn instead of the short-vertex W on half of those plates (0.15.0).
+US_FORMS = "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W
 US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radius=0.035)
 
 

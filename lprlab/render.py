@@ -48,7 +48,7 @@ STROKE_WEIGHTS = (-3, 0, 0, 3, 6)  # stroke weight changes, hundredths of the gl
 SLAB_WIDTH = 0.42  # serif width of SLAB_I, fraction of the glyph height
 W_VERTEX = 0.4  # how far from the top SHORT_VERTEX_W's middle vertex stops, fraction of the height
 W_WIDTH = 1.3  # SHORT_VERTEX_W's width, in widths of the font's V
-O_RADIUS = 0.4  # ROUNDED_O's outer corner radius, fraction of its width
+O_RADIUS = 0.3  # ROUNDED_O's outer corner radius, fraction of its width
 
 
 @dataclasses.dataclass(frozen=True)
@@ -166,28 +166,26 @@ def _rounded_box_ring(height: int, width: int, stroke: float, left_radius: float
 
 
 def _grey_plate_box(font_name: str) -> tuple[int, int, float]:
-    """(height, width, stroke) in pixels of the grey-plate O and D drawn for a font: as tall as the
-    font's O, as wide as its D (the grey-plate font draws O and D the same width, where most
-    fonts' O is a wider oval), the O's stroke width at mid-height (at most 0.3 of the width)."""
+    """(height, width, stroke) in pixels of the grey-plate O and D drawn for a font: the ink box of
+    the font's O and its stroke width at mid-height."""
     o_ink = _glyph_ink(font_name, "O")
-    height = o_ink.shape[0]
-    width = min(o_ink.shape[1], _glyph_ink(font_name, "D").shape[1])
+    height, width = o_ink.shape
     runs = np.flatnonzero(np.diff(np.concatenate(([0], (o_ink[height // 2] > 127).astype(np.int8), [0]))))
-    stroke = float(runs[1] - runs[0]) if len(runs) >= 2 else 0.15 * width
-    return height, width, min(stroke, 0.3 * width)
+    return height, width, float(runs[1] - runs[0]) if len(runs) >= 2 else 0.15 * width
 
 
 def _rounded_o(font_name: str) -> np.ndarray:
-    """The font's O redrawn as Brazil's grey-plate O: a rounded rectangle with straight sides
-    (`_grey_plate_box`), all four outer corners of radius `O_RADIUS` of the width."""
+    """The font's O redrawn as Brazil's grey-plate O: a rounded rectangle with straight sides in
+    the font's O box (`_grey_plate_box`), all four outer corners of radius `O_RADIUS` of the width."""
     height, width, stroke = _grey_plate_box(font_name)
     return _rounded_box_ring(height, width, stroke, O_RADIUS * width, O_RADIUS * width)
 
 
 def _rounded_d(font_name: str) -> np.ndarray:
-    """The font's D redrawn as Brazil's grey-plate D: the grey-plate O's box (`_grey_plate_box`)
-    with square left corners, so that the left corners alone tell the two letters apart, as on
-    the real plates (recogniser 0.15 read their O as D)."""
+    """The grey-plate O's box (`_grey_plate_box`) with square left corners: Brazil's grey-plate D,
+    told from their O by the left corners alone. No variant draws it: generator 0.19.0 drew it on
+    the grey plates with a narrower O, and the recogniser trained on it read the real O as D more
+    (README, "Plate formats"); kept for `benchmarks/form_probe.py`."""
     height, width, stroke = _grey_plate_box(font_name)
     return _rounded_box_ring(height, width, stroke, 0.0, O_RADIUS * width)
 

@@ -217,21 +217,21 @@ def test_plate_forms_slab_i_and_short_vertex_w_on_us_plates():
     assert (wide[:4, wide.shape[1] // 2 - 2:wide.shape[1] // 2 + 3] > 127).any()  # the font's own reaches up
     assert not render._is_square(SLAB_I)
     us = get_format("us")
-    assert all(v.glyph_aliases == "I" + SLAB_I + "W" + SHORT_VERTEX_W + ("W" + STRAIGHT_W) * 2 for v in us.variants)
+    assert all(v.glyph_aliases == "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W for v in us.variants)
     plates = [render_plate("WIW123", us, np.random.default_rng(seed)) for seed in range(16)]
     assert all(p.text == "WIW123" for p in plates)
     slabs = sum(float(p.char_boxes[1, 2] / p.char_boxes[1, 3]) > 0.24 for p in plates)  # a bare bar is narrower
     assert 0 < slabs < len(plates)  # drawn as a form on some plates only
 
 
-def test_rounded_o_rounded_d_and_short_vertex_w_forms_on_grey_br_plates():
+def test_rounded_o_and_short_vertex_w_forms_on_grey_br_plates_and_the_rounded_d_form():
     from lprlab import render
     from lprlab.formats import ROUNDED_D, ROUNDED_O, SHORT_VERTEX_W
 
     for font in ("LiberationSansNarrow-Bold.ttf", "OSP-DIN.ttf", "RG2014C.ttf", "DejaVuSansCondensed-Bold.ttf"):
-        o, d = render._glyph_ink(font, "O"), render._glyph_ink(font, "D")
+        o = render._glyph_ink(font, "O")
         rounded, rounded_d = render._glyph_ink(font, ROUNDED_O), render._glyph_ink(font, ROUNDED_D)
-        assert rounded.shape == rounded_d.shape == (o.shape[0], min(o.shape[1], d.shape[1]))  # O's height, D's width
+        assert rounded.shape == rounded_d.shape == o.shape  # the font's O box
         h, w = rounded.shape
         assert rounded[0, 0] < 60 and rounded[-1, -1] < 60  # rounded corners
         assert (rounded[h // 3:2 * h // 3, 0] > 127).all() and (rounded[h // 3:2 * h // 3, -1] > 127).all()  # straight sides
@@ -242,10 +242,11 @@ def test_rounded_o_rounded_d_and_short_vertex_w_forms_on_grey_br_plates():
         assert np.array_equal(rounded_d[:, w // 2:], rounded[:, w // 2:])
         assert not render._is_square(ROUNDED_O) and not render._is_square(ROUNDED_D)
     br = get_format("br_old")
-    assert all(v.glyph_aliases == "O" + ROUNDED_O + "D" + ROUNDED_D + "W" + SHORT_VERTEX_W for v in br.variants)
+    # generator 0.19.0 drew ROUNDED_D there too; the recogniser trained on it read real O as D more
+    assert all(v.glyph_aliases == "O" + ROUNDED_O + "W" + SHORT_VERTEX_W for v in br.variants)
     assert all(v.glyph_aliases == "" for v in get_format("eu").variants)  # tried in 0.14.0, off in 0.14.1
-    plates = [render_plate("ODW1230", br, np.random.default_rng(seed)) for seed in range(16)]
-    assert all(p.text == "ODW1230" for p in plates)
+    plates = [render_plate("OWO1230", br, np.random.default_rng(seed)) for seed in range(16)]
+    assert all(p.text == "OWO1230" for p in plates)
     assert len({p.image.tobytes() for p in plates}) == len(plates)
 
 
@@ -259,7 +260,7 @@ def test_straight_w_is_the_fonts_m_upside_down_and_us_plates_draw_each_w_form(mo
         h, width = w.shape
         assert (w[:, :width // 8].max(axis=1) > 127).all()  # an upright outer stem, top to bottom
     us = get_format("us")
-    assert all(v.glyph_aliases == "I" + SLAB_I + "W" + SHORT_VERTEX_W + ("W" + STRAIGHT_W) * 2 for v in us.variants)
+    assert all(v.glyph_aliases == "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W for v in us.variants)
     drawn = []
     real_glyph = render._glyph
     monkeypatch.setattr(render, "_glyph", lambda font, char, *a, **k: drawn.append(char) or real_glyph(font, char, *a, **k))
