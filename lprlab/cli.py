@@ -96,6 +96,13 @@ def _train(args) -> None:
         from lprlab.models.recognizer import load_recognizer  # noqa: PLC0415
 
         model, config, _ = load_recognizer(args.init)
+        if args.size and tuple(args.size) != tuple(config.image_size):
+            from lprlab.models.recognizer import grow_recognizer  # noqa: PLC0415
+
+            try:
+                model, config = grow_recognizer(model, config, args.size)
+            except ValueError as error:
+                raise SystemExit(f"--size {args.size[0]}x{args.size[1]} with --init {args.init}: {error}") from None
         config = dataclasses.replace(config, seed=args.seed, free_text=args.free_text, loose_crops=args.loose_crops,
                                      learning_rate=args.learning_rate or config.learning_rate)
         train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
@@ -104,7 +111,7 @@ def _train(args) -> None:
         return
     groups = {"latin": LATIN_FORMATS, "cjk": CJK_FORMATS}
     formats = resolve_formats(",".join(groups.get(args.formats) or args.formats.split(",")))
-    config = RecognizerConfig(image_size=args.size, formats=tuple(f.name for f in formats), seed=args.seed,
+    config = RecognizerConfig(image_size=args.size or (32, 128), formats=tuple(f.name for f in formats), seed=args.seed,
                               alphabet="".join(sorted(set("".join(f.alphabet for f in formats)))),
                               max_chars=max(max_text_length(f) for f in formats), free_text=args.free_text,
                               loose_crops=args.loose_crops, context=args.context,
@@ -481,7 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
     rec = train.add_parser("recognizer", help="train the plate recogniser on synthetic crops")
     rec.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")
     rec.add_argument("--formats", default="latin", help="latin, cjk, or comma-separated format names")
-    rec.add_argument("--size", type=_size, default=(32, 128), help="HEIGHTxWIDTH input (px)")
+    rec.add_argument("--size", type=_size, help="HEIGHTxWIDTH input (px; default 32x128); with --init, a taller "
+                     "input than the weights' (same width) grows them (`grow_recognizer`)")
     rec.add_argument("--count", type=int, default=150_000, help="synthetic training crops")
     rec.add_argument("--val-count", type=int, default=5_000)
     rec.add_argument("--epochs", type=int, default=6)
@@ -505,7 +513,7 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--holdout", type=float, default=0.5, help="share of DIR kept out of fine-tuning")
     rec.add_argument("--init", metavar="WEIGHTS",
                      help="continue these weights on fresh synthetic crops (their formats, size and network are "
-                          "kept; --size, --formats, --context and the network options are ignored); use a --seed other than theirs")
+                          "kept, but a taller --size grows them; --formats, --context and the network options are ignored); use a --seed other than theirs")
     rec.add_argument("--learning-rate", type=float, help="peak learning rate of the cosine decay (default 1e-3)")
     rec.add_argument("--hard-pool", type=int, default=0, metavar="N",
                      help="with --init: read N more synthetic crops with the initial weights and add those they "

@@ -367,3 +367,33 @@ def test_network_options_size_the_trained_network(tmp_path, capsys):
     capsys.readouterr()
     assert main(["train", "recognizer", "--out", str(tmp_path / "bad"), "--filters", "8,16,24", "--convs", "1,2"]) == 2
     assert "convs (1, 2) must have one entry per stage" in capsys.readouterr().err
+
+
+def test_a_taller_input_grows_from_a_trained_recogniser(tmp_path, capsys):
+    from lprlab.models.recognizer import grow_recognizer
+
+    start = build_recognizer(TINY)
+    grown, config = grow_recognizer(start, TINY, (32, 64))
+    assert config.image_size == (32, 64) and config.head_rows == 2 and grown.input_shape == (None, 32, 64, 3)
+    assert grown.output_shape == start.output_shape
+    for new, old in zip(grown.weights, start.weights):  # every weight copied, none left fresh
+        assert new.shape == old.shape
+        np.testing.assert_array_equal(np.asarray(new), np.asarray(old))
+    assert grown.get_layer("rec_pool1").pool_size == (4, 1) and start.get_layer("rec_pool1").pool_size == (2, 1)
+    with pytest.raises(ValueError, match="the width must stay 64"):
+        grow_recognizer(start, TINY, (32, 128))
+    with pytest.raises(ValueError, match="not divisible by"):
+        grow_recognizer(start, TINY, (12, 64))
+    with pytest.raises(ValueError, match="head_rows"):
+        RecognizerConfig(image_size=(16, 64), filters=(8, 8), convs=(1, 1), head_rows=3)
+    save_recognizer(start, TINY, tmp_path / "start")
+    main(["train", "recognizer", "--init", str(tmp_path / "start"), "--size", "32x64", "--out", str(tmp_path / "run"),
+          "--count", "32", "--val-count", "8", "--epochs", "1", "--seed", "3", "--learning-rate", "1e-9",
+          "--data-dir", str(tmp_path / "synth")])
+    model, trained, _ = load_recognizer(tmp_path / "run" / "model")
+    assert trained.image_size == (32, 64) and trained.head_rows == 2 and model.input_shape == (None, 32, 64, 3)
+    assert list(tmp_path.glob("synth/*32x64*"))  # crops made at the new size
+    capsys.readouterr()
+    with pytest.raises(SystemExit, match="the width must stay 64"):
+        main(["train", "recognizer", "--init", str(tmp_path / "start"), "--size", "32x128",
+              "--out", str(tmp_path / "bad")])

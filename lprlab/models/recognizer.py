@@ -55,6 +55,10 @@ class RecognizerConfig:
         free_text: Share of training plates with free texts (see `lprlab.render.random_plate`).
         loose_crops: Share of training crops cut loosely, as the detector cuts real plates (see
             `lprlab.crops.make_plate_crop`).
+        head_rows: With `slot_attention`, the rows of the last feature map the head reads: the last
+            stage's max-pool shrinks the height to this many rows. 0 halves it, as in weights saved without this field
+            (2 rows at a 32-px input). A taller input with ``head_rows=2`` has the same weight
+            shapes as a 32-px model, so `grow_recognizer` can start it from one.
     """
 
     image_size: tuple[int, int] = (32, 128)
@@ -72,6 +76,7 @@ class RecognizerConfig:
     seed: int = 0
     free_text: float = 0.0
     loose_crops: float = 0.0
+    head_rows: int = 0
 
     def __post_init__(self):
         if len(set(self.alphabet)) != len(self.alphabet):
@@ -85,6 +90,10 @@ class RecognizerConfig:
             raise ValueError(f"convs {self.convs} must have one entry per stage of filters {self.filters}")
         if self.max_chars < 1:
             raise ValueError(f"max_chars must be >= 1, got {self.max_chars}")
+        rows = self.image_size[0] // 2 ** len(self.filters)
+        if self.head_rows < 0 or (self.head_rows and (not self.slot_attention or rows % self.head_rows)):
+            raise ValueError(f"head_rows {self.head_rows} must divide the {rows} rows before the last pool of a "
+                             f"slot-attention model of input height {self.image_size[0]} (or be 0)")
         if self.context not in CONTEXTS:
             raise ValueError(f"context must be one of {CONTEXTS}, got {self.context!r}")
 
@@ -166,11 +175,50 @@ def build_recognizer(config: RecognizerConfig) -> keras.Model:
             x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"rec_conv{stage}_{conv}")(x)
             x = layers.BatchNormalization(name=f"rec_bn{stage}_{conv}")(x)
             x = layers.ReLU(name=f"rec_relu{stage}_{conv}")(x)
-        pool = (2, 1) if config.slot_attention and stage == last else 2
+        pool = 2
+        if config.slot_attention and stage == last:
+            pool = (x.shape[1] // config.head_rows if config.head_rows else 2, 1)
         x = layers.MaxPooling2D(pool, name=f"rec_pool{stage}")(x)
     x = _attention_head(x, config) if config.slot_attention else _dense_head(x, config)
     outputs = layers.Softmax(axis=-1, dtype="float32", name="rec_softmax")(x)
     return keras.Model(inputs, outputs, name="recognizer")
+
+
+def grow_recognizer(model: keras.Model, config: RecognizerConfig,
+                    image_size: tuple[int, int]) -> tuple[keras.Model, RecognizerConfig]:
+    """A slot-attention recogniser for a taller input, starting from `model`'s weights.
+
+    The new network pools its last stage down to the rows `model`'s head reads (`head_rows`), so
+    every weight keeps its shape and is copied; the convolutions then see the plate at a finer
+    scale and need training (``lprlab train recognizer --init W --size H,W``).
+
+    Args:
+        model: A recogniser built from `config`.
+        image_size: (height, width) of the new input in pixels; the width must equal the old
+            width (the slot queries' column positions depend on it), the height a multiple of 16.
+
+    Returns:
+        (the new model, its config: `config` with `image_size` and `head_rows` set).
+
+    Raises:
+        ValueError: `config` has no slot attention, the width differs, or the height does not pool
+            down to the old head's rows.
+    """
+    image_size = tuple(int(v) for v in image_size)
+    if not config.slot_attention:
+        raise ValueError("grow_recognizer needs a slot-attention recogniser (the dense head's weights "
+                         "depend on the input size)")
+    if image_size[1] != config.image_size[1]:
+        raise ValueError(f"image_size {image_size}: the width must stay {config.image_size[1]} px (the slot "
+                         "queries' column positions depend on it)")
+    rows = config.head_rows or config.image_size[0] // 2 ** (len(config.filters) + 1)
+    new_config = dataclasses.replace(config, image_size=image_size, head_rows=rows)
+    grown = build_recognizer(new_config)
+    for layer in model.layers:
+        weights = layer.get_weights()
+        if weights:
+            grown.get_layer(layer.name).set_weights(weights)
+    return grown, new_config
 
 
 def _dense_head(x, config: RecognizerConfig):
