@@ -97,7 +97,8 @@ class Ensemble:
     7 fewer of the 225 photos' plates (README, "Recogniser results").
 
     Args:
-        members: `Recognizer`s with the same alphabet, max_chars and image size.
+        members: `Recognizer`s with the same alphabet and max_chars; their input sizes may differ
+            (each reads the crops resized to its own input, e.g. a 32x128 and a 64x128 model).
 
     Raises:
         ValueError: no members, or members that do not read the same way.
@@ -110,23 +111,36 @@ class Ensemble:
         first = self.members[0].config
         for member in self.members[1:]:
             c = member.config
-            if (c.alphabet, c.max_chars, tuple(c.image_size)) != (first.alphabet, first.max_chars,
-                                                                  tuple(first.image_size)):
-                raise ValueError("ensemble members must share alphabet, max_chars and image_size; got "
-                                 f"{first.alphabet!r}/{first.max_chars}/{first.image_size} and "
-                                 f"{c.alphabet!r}/{c.max_chars}/{c.image_size}")
+            if (c.alphabet, c.max_chars) != (first.alphabet, first.max_chars):
+                raise ValueError("ensemble members must share alphabet and max_chars; got "
+                                 f"{first.alphabet!r}/{first.max_chars} and {c.alphabet!r}/{c.max_chars}")
         self.config, self.info = first, {"ensemble": [m.info for m in self.members]}
 
     def _forward(self, batch) -> np.ndarray:
-        """Mean slot probabilities of the members for a resized batch (what `read` decodes)."""
-        return np.mean([m._forward(batch).numpy() for m in self.members], axis=0)
+        """Mean slot probabilities of the members for a batch resized to the first member's input
+        ((batch, height, width, 3) float32 in [0, 1]); members with another input size get it
+        resized again (area-averaged or bilinear; `read` resizes the original crops instead)."""
+        import tensorflow as tf  # noqa: PLC0415
+
+        outputs = []
+        for member in self.members:
+            size = tuple(member.config.image_size)
+            resized = batch if size == tuple(self.config.image_size) else tf.image.resize(batch, size, antialias=True)
+            outputs.append(member._forward(resized).numpy())
+        return np.mean(outputs, axis=0)
 
     def read(self, images, batch_size: int = 256, top_n: int = 1) -> list[Reading]:
-        """As `Recognizer.read`, from the members' mean slot probabilities."""
+        """As `Recognizer.read`, from the members' mean slot probabilities; each member reads the
+        crops resized to its own input."""
         readings = []
         for start in range(0, len(images), batch_size):
-            batch = resize_batch(images[start:start + batch_size], self.config.image_size)
-            readings.extend(decode(self._forward(batch), self.config, top_n))
+            chunk, batches, outputs = images[start:start + batch_size], {}, []
+            for member in self.members:
+                size = tuple(member.config.image_size)
+                if size not in batches:
+                    batches[size] = resize_batch(chunk, size)
+                outputs.append(member._forward(batches[size]).numpy())
+            readings.extend(decode(np.mean(outputs, axis=0), self.config, top_n))
         return readings
 
     def read_files(self, paths, top_n: int = 1) -> list[Reading]:

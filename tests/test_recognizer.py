@@ -272,6 +272,14 @@ def test_an_ensemble_averages_its_members_slot_probabilities(tmp_path):
         Ensemble([Recognizer(first, TINY, {}), Recognizer(build_recognizer(other), other, {})])
     with pytest.raises(ValueError, match="at least one"):
         Ensemble([])
+    from lprlab.models.recognizer import grow_recognizer
+
+    tall, tall_config = grow_recognizer(second, TINY, (32, 64))  # members of different input sizes
+    mixed = Ensemble([Recognizer(first, TINY, {}), Recognizer(tall, tall_config, {})])
+    mean = (first.predict(resize_batch(crops, (16, 64)), verbose=0)
+            + tall.predict(resize_batch(crops, (32, 64)), verbose=0)) / 2
+    assert [r.text for r in mixed.read(crops)] == [r.text for r in decode(mean, TINY)]
+    assert mixed._forward(resize_batch(crops, (16, 64))).shape == mean.shape
 
 
 def test_training_continues_from_given_weights_on_fresh_synthetic_crops(tmp_path):
