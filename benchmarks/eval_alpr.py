@@ -35,7 +35,8 @@ COMPLETIONS = pathlib.Path(__file__).with_name("openalpr_dev_completions.csv")
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--detector", default="weights/detector")
-parser.add_argument("--recognizer", default="weights/recognizer_latin")
+parser.add_argument("--recognizer", default="weights/recognizer_latin,weights/recognizer_latin_h64",
+                    help="recogniser weights; A,B averages several (default: the shipped pair; --finetune tunes the first)")
 parser.add_argument("--videos", default=str(pathlib.Path(__file__).resolve().parents[2] / "shared/real/videos-dev"))
 parser.add_argument("--skip-video", action="store_true")
 parser.add_argument("--skip-photos", action="store_true", help="only the speed and video figures")
@@ -143,7 +144,7 @@ if args.finetune and photo_sets:
     plates = load_openalpr_crops(region="us") + [p for r in ("br", "eu", "us") for p in load_openalpr_endtoend(region=r)]
     with tempfile.TemporaryDirectory() as folder:
         export_plates(plates, os.path.join(folder, "crops"))
-        _, held = finetune_recognizer(args.recognizer, os.path.join(folder, "crops"), os.path.join(folder, "run"),
+        _, held = finetune_recognizer(args.recognizer.split(",")[0], os.path.join(folder, "crops"), os.path.join(folder, "run"),
                                       epochs=args.epochs, verbose=0)
         tuned = load_recognizer(os.path.join(folder, "run", "model"))
     held = set(held)

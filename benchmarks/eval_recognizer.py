@@ -2,7 +2,7 @@
 sets (exact and O/0 I/1 merged; raw, and fitted to the region's plate patterns as the end-to-end
 reader does), speed, and with --finetune the fine-tuned model on held-out real crops.
 
-    .venv/bin/python benchmarks/eval_recognizer.py [--weights weights/recognizer_latin] [--finetune]
+    .venv/bin/python benchmarks/eval_recognizer.py [--weights weights/recognizer_latin[,weights/recognizer_latin_h64]] [--finetune]
         [--precision bfloat16]
     .venv/bin/python benchmarks/eval_recognizer.py --weights weights/recognizer_cjk --synthetic-only
     .venv/bin/python benchmarks/eval_recognizer.py --per-plate a.csv   # each real crop's outcome, with patterns
@@ -20,7 +20,8 @@ from lprlab.images import read_image  # noqa: E402
 from lprlab.recognition import load_recognizer  # noqa: E402
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--weights", default="weights/recognizer_latin")
+parser.add_argument("--weights", default="weights/recognizer_latin,weights/recognizer_latin_h64",
+                    help="A,B averages several (default: the shipped pair; --finetune tunes the first)")
 parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16"))
 parser.add_argument("--count", type=int, default=3000, help="synthetic test crops")
 parser.add_argument("--finetune", action="store_true", help="also fine-tune on half the real crops")
@@ -84,7 +85,7 @@ if args.finetune:
     plates = load_openalpr_crops(region="us") + [p for r in ("br", "eu", "us") for p in load_openalpr_endtoend(region=r)]
     with tempfile.TemporaryDirectory() as folder:
         export_plates(plates, os.path.join(folder, "crops"))
-        _, held = finetune_recognizer(args.weights, os.path.join(folder, "crops"), os.path.join(folder, "run"),
+        _, held = finetune_recognizer(args.weights.split(",")[0], os.path.join(folder, "crops"), os.path.join(folder, "run"),
                                       epochs=args.epochs, verbose=0)
         tuned = load_recognizer(os.path.join(folder, "run", "model"))
         rows = {r["file"]: r for r in read_labels(os.path.join(folder, "crops"))}

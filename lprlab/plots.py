@@ -116,6 +116,39 @@ def plot_throughput(figures: dict[str, float], unit: str = "images/s") -> plt.Fi
     return fig
 
 
+def plot_reader_comparison(scores: dict[str, dict[str, float]], ylabel: str = "top-1 plate accuracy (%)",
+                           title: str = "") -> plt.Figure:
+    """Grouped bars, one group per test set and one bar per reader: `scores` is {reader name:
+    {set name: accuracy in [0, 1]}} (every reader scored on the same sets); values drawn in %.
+
+    Raises:
+        ValueError: no readers, or readers scored on different sets.
+    """
+    if not scores:
+        raise ValueError("scores is empty: give {reader: {set: accuracy}}")
+    readers = list(scores)
+    sets = list(scores[readers[0]])
+    if any(list(scores[r]) != sets for r in readers):
+        raise ValueError(f"every reader must be scored on the same sets, in order: {sets}")
+    fig, ax = plt.subplots(figsize=(1.6 * len(sets) + 2.5, 3.8))
+    width = 0.8 / len(readers)
+    for k, reader in enumerate(readers):
+        xs = np.arange(len(sets)) + (k - (len(readers) - 1) / 2) * width
+        values = [100 * scores[reader][s] for s in sets]
+        ax.bar(xs, values, width, label=reader)
+        for x, v in zip(xs, values):
+            ax.text(x, v + 1, f"{v:.0f}", ha="center", fontsize=7)
+    ax.set_xticks(np.arange(len(sets)), sets, fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 105)
+    if title:
+        ax.set_title(title)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
 def plot_confusion(matrix: np.ndarray, alphabet: str, min_count: int = 1) -> plt.Figure:
     """The off-diagonal part of a character confusion matrix (true rows, read columns), log colour."""
     off = matrix.astype(float).copy()

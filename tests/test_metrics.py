@@ -108,3 +108,17 @@ def test_alpr_outcomes_line_up_each_true_plate_with_its_matched_reading():
     assert [(o["photo"], o["truth"], o["text"], o["read"]) for o in outcomes] == [
         ("a.jpg", "ABC1234", "", False), ("a.jpg", "XYZ9876", "XYZ9876", True), ("b.jpg", "DEF5678", "DEF5G78", False)]
     assert sum(o["read"] for o in outcomes) / len(outcomes) == pytest.approx(score_alpr(photos, read)["top1"])
+
+
+def test_reader_comparison_plot_draws_a_bar_per_reader_and_set():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from lprlab.plots import plot_reader_comparison
+
+    fig = plot_reader_comparison({"a": {"br": 0.9, "eu": 0.7}, "b": {"br": 0.8, "eu": 0.75}})
+    assert len(fig.axes[0].patches) == 4
+    with pytest.raises(ValueError, match="same sets"):
+        plot_reader_comparison({"a": {"br": 0.9}, "b": {"eu": 0.8}})
+    with pytest.raises(ValueError, match="empty"):
+        plot_reader_comparison({})

@@ -12,7 +12,8 @@ from lprlab.formats import resolve_formats
 from lprlab.pipeline import PlateResult, annotate, crop_box
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-SHIPPED = (ROOT / "weights" / "detector.keras").is_file() and (ROOT / "weights" / "recognizer_latin.keras").is_file()
+SHIPPED = all((ROOT / "weights" / f"{name}.keras").is_file()
+              for name in ("detector", "recognizer_latin", "recognizer_latin_h64"))
 needs_weights = pytest.mark.skipif(not SHIPPED, reason="shipped detector and recogniser weights are absent")
 
 

@@ -329,6 +329,19 @@ def test_array_batches_scale_and_reshuffle_every_epoch():
     assert list(np.concatenate([plain[i][1][:, 0] for i in range(3)])) == list(range(10))
 
 
+def test_the_default_reader_is_the_shipped_pair_and_reads_a_synthetic_plate():
+    from lprlab.recognition import DEFAULT_WEIGHTS, Ensemble
+
+    reader = load_reader()
+    assert isinstance(reader, Ensemble) and len(reader.members) == len(DEFAULT_WEIGHTS) == 2
+    assert sorted(tuple(m.config.image_size) for m in reader.members) == [(32, 128), (64, 128)]
+    assert reader.precision == "float32"
+    crops = [make_plate_crop(resolve_formats("br_mercosur"), np.random.default_rng([11, i]), (96, 288))
+             for i in range(8)]
+    readings = reader.read([c.image for c in crops])
+    assert sum(r.text == c.text for r, c in zip(readings, crops)) >= 6
+
+
 def test_hard_crops_are_the_misread_and_the_doubted():
     from lprlab.train import mine_hard_crops
 
