@@ -37,6 +37,8 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--detector", default="weights/detector")
 parser.add_argument("--recognizer", default="weights/recognizer_latin,weights/recognizer_latin_h64",
                     help="recogniser weights; A,B averages several (default: the shipped pair; --finetune tunes the first)")
+parser.add_argument("--video-recognizer", default="weights/recognizer_latin",
+                    help="recogniser weights on the clips (default: as `lprlab video`, lprlab.recognition.VIDEO_WEIGHTS)")
 parser.add_argument("--videos", default=str(pathlib.Path(__file__).resolve().parents[2] / "shared/real/videos-dev"))
 parser.add_argument("--skip-video", action="store_true")
 parser.add_argument("--skip-photos", action="store_true", help="only the speed and video figures")
@@ -46,6 +48,7 @@ parser.add_argument("--no-verify", action="store_true", help="the detector witho
 parser.add_argument("--verifier", default="weights/verifier", help="verifier weights (a run's model too)")
 parser.add_argument("--margin", type=lambda v: tuple(float(m) for m in v.split(",")) if "," in v else float(v),
                     default=(0.04, 0.08, 0.12), help="crop margin around each box, or margins to read each box at (see ALPR)")
+parser.add_argument("--threshold", type=float, default=0.2, help="the detector's presence probability (see ALPR)")
 parser.add_argument("--verify-threshold", type=float, default=0.5, help="the verifier's probability to keep a box")
 parser.add_argument("--rescue", type=float, default=0.5,
                     help="keep a doubted box (verifier 0.05 to its threshold) whose reading fits a format with this probability")
@@ -91,7 +94,7 @@ detector = load_detector(args.detector, args.precision, verify=False if args.no_
 recognizer = load_recognizer(args.recognizer, "bfloat16" if args.precision == "bfloat16" else "float32")
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'verifier ' + args.verifier}), "
       f"searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
-      f"recogniser {args.recognizer}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
+      f"recogniser {args.recognizer}, presence threshold {args.threshold}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
       f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, widths {args.widths or 'none'}, "
       f"min confidence {args.min_confidence}, refine {args.refine or 'off'}, offsets {args.offsets} "
       f"(clips {args.video_offsets}), box regressor "
@@ -107,7 +110,7 @@ except FileNotFoundError as error:
     photo_sets = []
     print(error)
 # the reader's options, for the photos, the speed figure and the clips alike (but the clips' offsets)
-reader_options = dict(margin=args.margin, verify_threshold=args.verify_threshold, rescue_confidence=args.rescue,
+reader_options = dict(threshold=args.threshold, margin=args.margin, verify_threshold=args.verify_threshold, rescue_confidence=args.rescue,
                       rescue_floor=args.rescue_floor, heights=args.heights, widths=args.widths,
                       min_confidence=args.min_confidence, refine=args.refine, offsets=tuple(args.offsets),
                       fit=args.fit, read_searched=args.read_searched,
@@ -175,7 +178,9 @@ print(f"end to end at 1280x720 (cctv scene, {len(scene.plates)} plates): {1000 *
 videos = pathlib.Path(args.videos)
 if not args.skip_video and (videos / "labels.csv").is_file():
     rows = list(csv.DictReader(open(videos / "labels.csv", encoding="utf-8")))
-    alpr = ALPR(detector, recognizer, region="eu", **(reader_options | {"offsets": tuple(args.video_offsets)}))
+    video_recognizer = recognizer if args.video_recognizer == args.recognizer else load_recognizer(args.video_recognizer)
+    print(f"clips: recogniser {args.video_recognizer}")
+    alpr = ALPR(detector, video_recognizer, region="eu", **(reader_options | {"offsets": tuple(args.video_offsets)}))
     read, frames, seconds = 0, 0, 0.0
     for row in rows:
         start = time.perf_counter()

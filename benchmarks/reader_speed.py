@@ -3,6 +3,7 @@ search and at the half-stride search, interleaved over rounds (this machine's sp
 20-30% within a session, so only figures from one run compare).
 
     .venv/bin/python benchmarks/reader_speed.py [--rounds 2] [--repeats 9] [--verifier W] [--only-defaults]
+        [--thresholds 0.5 0.2] [--recognizer weights/recognizer_latin]
 
 The image is `eval_alpr.py`'s: a seeded `cctv` scene with 2 plates (eu, us, br_old).
 """
@@ -24,6 +25,10 @@ parser.add_argument("--rounds", type=int, default=2)
 parser.add_argument("--repeats", type=int, default=9, help="timed reads per setting and round (median)")
 parser.add_argument("--verifier", help="also time the reader with these verifier weights, boxes fitted first")
 parser.add_argument("--only-defaults", action="store_true", help="leave out the half-stride and unfitted readers")
+parser.add_argument("--thresholds", type=float, nargs="+", default=[],
+                    help="also time the default reader at these presence thresholds")
+parser.add_argument("--recognizer", nargs="+", default=[],
+                    help="also time the default reader with these recogniser weights (A,B: an ensemble)")
 args = parser.parse_args()
 detector, recognizer = load_detector(), load_recognizer()
 scene = lprlab.make_scene(lprlab.resolve_formats("eu,us,br_old"), np.random.default_rng(0), "cctv")
@@ -31,14 +36,20 @@ settings = {"offsets 0 4, fit 0": dict(offsets=(0, 4), fit=0), "offsets 0 4, fit
             "offsets 0, fit 0": dict(offsets=(0,), fit=0), "offsets 0, fit 1 (the default)": dict(offsets=(0,), fit=1)}
 if args.only_defaults:
     settings = {"offsets 0, fit 1 (the default)": settings["offsets 0, fit 1 (the default)"]}
+for threshold in args.thresholds:
+    settings[f"the default at presence threshold {threshold:g}"] = dict(offsets=(0,), fit=1, threshold=threshold)
 settings = {name: (detector, options) for name, options in settings.items()}
+readers = {name: recognizer for name in settings}
+for weights in args.recognizer:
+    name = f"the default with recogniser {weights}"
+    settings[name], readers[name] = (detector, dict(offsets=(0,), fit=1)), load_recognizer(weights)
 if args.verifier:
     settings[f"offsets 0, fit 1 first, verifier {args.verifier}"] = (load_detector(verify=args.verifier),
                                                                       dict(offsets=(0,), fit=1, fit_first=True))
 print("| round | reader | ms per image | images/s |\n|---:|---|---:|---:|")
 for round_ in range(args.rounds):
     for name, (searcher, options) in settings.items():
-        reader = ALPR(searcher, recognizer, **options)
+        reader = ALPR(searcher, readers.get(name, recognizer), **options)
         reader.read(scene.image)
         times = []
         for _ in range(args.repeats):

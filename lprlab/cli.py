@@ -309,12 +309,9 @@ def _video(args) -> None:
         from lprlab.watchlist import Watchlist  # noqa: PLC0415
 
         watchlist = Watchlist(args.watchlist)
-    recognizer = None
-    if args.weights:
-        from lprlab.recognition import load_recognizer  # noqa: PLC0415
+    from lprlab.recognition import VIDEO_WEIGHTS, load_recognizer  # noqa: PLC0415
 
-        recognizer = load_recognizer(args.weights)
-    alpr = ALPR(recognizer=recognizer, region=args.region, watchlist=watchlist, threshold=args.threshold,
+    alpr = ALPR(recognizer=load_recognizer(args.weights or VIDEO_WEIGHTS), region=args.region, watchlist=watchlist, threshold=args.threshold,
                 offsets=tuple(args.offsets), fit=args.fit)
     events = args.events or (os.path.splitext(args.out)[0] + ".csv" if args.out else None)
     tracks = read_video(args.source, alpr, args.out, events, args.max_frames, args.every, progress=not args.json)
@@ -428,7 +425,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--alternatives", action="store_true", help="add the top-N alternatives to the JSON")
     alpr.add_argument("--annotate", metavar="DIR", help="write each image with boxes and texts drawn into DIR")
     alpr.add_argument("--watchlist", metavar="DB", help="check plates against this watch-list (SQLite)")
-    alpr.add_argument("--threshold", type=float, default=0.5, help="detector presence probability")
+    alpr.add_argument("--threshold", type=float, default=0.2,
+                       help="detector presence probability (lower than lprlab detect's 0.5: the verifier and the "
+                            "reading drop what it adds)")
     alpr.add_argument("--base-scale", type=float, default=1.0, help="detector's first pyramid scale")
     alpr.add_argument("--min-confidence", type=float, default=0.1,
                       help="drop boxes whose reading is less likely than this (after post-processing)")
@@ -472,9 +471,11 @@ def build_parser() -> argparse.ArgumentParser:
     video.add_argument("--json", action="store_true", help="one JSON object per track on stdout")
     video.add_argument("--region", help="post-process for a region's formats: br, eu, us, ...")
     video.add_argument("--watchlist", metavar="DB", help="check plates against this watch-list (SQLite)")
-    video.add_argument("--threshold", type=float, default=0.5, help="detector presence probability")
-    video.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin,"
-                                         "weights/recognizer_latin_h64; weights/recognizer_latin alone is faster)")
+    video.add_argument("--threshold", type=float, default=0.2,
+                       help="detector presence probability (lower than lprlab detect's 0.5: the verifier and the "
+                            "reading drop what it adds)")
+    video.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin, the faster network "
+                                         "of the shipped pair: each track votes over its frames); A,B averages several")
     video.add_argument("--max-frames", type=int, help="stop after this many frames (cameras run until then)")
     video.add_argument("--every", type=int, default=1, help="read every N-th frame")
     video.add_argument("--fit", type=int, default=1, metavar="N",
