@@ -70,12 +70,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", help="enhancer weights (default: weights/enhancer_x4)")
     parser.add_argument("--scale", type=int, default=4)
+    parser.add_argument("--recognizer", default="weights/recognizer_latin",
+                        help="the one recogniser that reads LR, SR and HR (default: the 32x128 network the "
+                             "enhancer's text loss learnt with; the study fine-tunes it per LR height)")
     parser.add_argument("--count", type=int, default=1000, help="synthetic test crops")
     parser.add_argument("--lr-trained", action="store_true", help="also fine-tune a recogniser per LR height")
     parser.add_argument("--data-dir", default="data/synth")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    recognizer, enhancer = load_recognizer(), load_enhancer(args.weights, args.scale)
+    recognizer, enhancer = load_recognizer(args.recognizer), load_enhancer(args.weights, args.scale)
     hr_size = enhancer.config.hr_size
     test = make_hr_set(args.count, STUDY_SEED, f"{args.data_dir}/enhancer-test-{hr_size[0]}x{hr_size[1]}-"
                        f"{args.count}-s{STUDY_SEED}", hr_size=hr_size, free_text=0.0)

@@ -75,8 +75,17 @@ def train_lr_recognizer(recognizer, hr_images: np.ndarray, plate_heights: np.nda
     degraded to that height (bicubic-upscaled back, as the test LR is). Returns a `Recognizer`.
 
     Seed 000 trains from scratch on tiny plates; fine-tuning the synthetic recogniser is the same
-    idea at a fraction of the CPU time."""
+    idea at a fraction of the CPU time.
+
+    Raises:
+        TypeError: `recognizer` is an `Ensemble` (one network is fine-tuned; load one, e.g.
+            ``load_recognizer("weights/recognizer_latin")``).
+    """
     import keras  # noqa: PLC0415
+
+    if not hasattr(recognizer, "model"):
+        raise TypeError(f"train_lr_recognizer fine-tunes one network, got a {type(recognizer).__name__}; "
+                        "load one with load_recognizer('weights/recognizer_latin')")
 
     from lprlab.recognition import Recognizer  # noqa: PLC0415
     from lprlab.train import train_recognizer  # noqa: PLC0415

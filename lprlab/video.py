@@ -279,9 +279,13 @@ def make_synthetic_video(path: str | os.PathLike, formats, seed: int = 0, frames
     try:
         for f in range(frames):
             image = background.copy()
+            # every car first, then every plate: at this plate height a car is wider than the frame
+            # and reaches far above and below its plate, so the car of one lane covered the plate of
+            # the other whichever was drawn last; the truth is the plates, so they stay in view
+            for (plate, w, h, car, start, step), record in zip(plates, truth):
+                draw_car(image, tuple(start + f * step), car, np.random.default_rng([seed, len(record["text"]), 1]))
             for (plate, w, h, car, start, step), record in zip(plates, truth):
                 cx, cy = start + f * step
-                draw_car(image, (cx, cy), car, np.random.default_rng([seed, len(record["text"]), 1]))
                 corners = np.float32([[cx - w / 2, cy - h / 2], [cx + w / 2, cy - h / 2], [cx + w / 2, cy + h / 2],
                                       [cx - w / 2, cy + h / 2]])
                 paste_plate(image, plate.image, corners)
