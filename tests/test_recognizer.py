@@ -272,6 +272,11 @@ def test_an_ensemble_averages_its_members_slot_probabilities(tmp_path):
         Ensemble([Recognizer(first, TINY, {}), Recognizer(build_recognizer(other), other, {})])
     with pytest.raises(ValueError, match="at least one"):
         Ensemble([])
+    from lprlab.study import train_lr_recognizer
+
+    with pytest.raises(TypeError, match="one network"):  # the LR study fine-tunes a single network
+        train_lr_recognizer(ensemble, np.zeros((2, 16, 64, 3), np.uint8), np.full(2, 12.0), ["A", "B"], 8,
+                            tmp_path / "lr")
     from lprlab.models.recognizer import grow_recognizer
 
     tall, tall_config = grow_recognizer(second, TINY, (32, 64))  # members of different input sizes
