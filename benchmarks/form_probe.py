@@ -1,5 +1,5 @@
 """How a recogniser reads one character drawn in each of its plate forms (`lprlab.formats`: the
-font's own glyph, `SHORT_VERTEX_W`, `STRAIGHT_W`, `SLAB_I`, `ROUNDED_O`, `ROUNDED_D`), on synthetic crops of one
+font's own glyph, `SHORT_VERTEX_W`, `STRAIGHT_W`, `STRAIGHT_SHORT_W`, `SLAB_I`, `ROUNDED_O`, `ROUNDED_D`), on synthetic crops of one
 variant, clean and through the `full` augmentation pipeline.
 
     .venv/bin/python benchmarks/form_probe.py [--weights weights/recognizer_latin] [--format us]
@@ -20,10 +20,13 @@ import numpy as np  # noqa: E402
 
 from lprlab import crops, render  # noqa: E402
 from lprlab.augment import make_pipeline  # noqa: E402
-from lprlab.formats import ROUNDED_D, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, get_format  # noqa: E402
+from lprlab.formats import (  # noqa: E402
+    ROUNDED_D, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_SHORT_W, STRAIGHT_W, get_format,
+)
 from lprlab.recognition import load_recognizer  # noqa: E402
 
-FORMS = {"W": {"short-vertex W": SHORT_VERTEX_W, "straight-sided W": STRAIGHT_W}, "I": {"slab-serif I": SLAB_I},
+FORMS = {"W": {"short-vertex W": SHORT_VERTEX_W, "straight-sided W": STRAIGHT_W,
+               "straight short-vertex W": STRAIGHT_SHORT_W}, "I": {"slab-serif I": SLAB_I},
          "O": {"rounded-rectangle O": ROUNDED_O}, "D": {"rounded-rectangle D": ROUNDED_D}}
 
 parser = argparse.ArgumentParser()

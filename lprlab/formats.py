@@ -45,9 +45,11 @@ SEPARATORS = " -·ocseap"
 # glyphs, for use as `PlateVariant.glyph_aliases` targets: the US dies' I with slab serifs, the
 # narrow W whose middle vertex stops short of the top (US dies, Brazil's grey plates, Germany's
 # FE-Schrift), the O of Brazil's grey plates, a rounded rectangle with straight sides, and the
-# straight-sided W of Texas and California dies (upright outer stems, middle vertex at the top), and
-# the grey plates' D, the same rounded rectangle with square left corners.
+# straight-sided W of Texas and California dies (upright outer stems, middle vertex at the top), the
+# grey plates' D, the same rounded rectangle with square left corners, and the W of Texas, Colorado
+# and Vermont dies: upright outer stems and a middle vertex that stops short of the top.
 SLAB_I, SHORT_VERTEX_W, ROUNDED_O, STRAIGHT_W, ROUNDED_D = "\ue001", "\ue002", "\ue003", "\ue004", "\ue005"
+STRAIGHT_SHORT_W = "\ue006"
 _QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
 
 from lprlab.plate_parts import (  # noqa: E402,F401 (re-exported: the catalogue imports them from here)
@@ -74,8 +76,9 @@ class PlateVariant:
         glyph_aliases: Pairs of characters ``"O0"``: on about half the plates (`render.ALIAS_SHARE`)
             the first is drawn with the second's glyph, as on fonts where two characters share one
             shape (Brazil's grey plates draw the letter O as the digit 0's stadium), or a plate form
-            no font draws (`SLAB_I`, `SHORT_VERTEX_W`, `ROUNDED_O`, `STRAIGHT_W`, `ROUNDED_D`). A character with
-            several pairs is drawn with one of them, chosen per plate.
+            no font draws (`SLAB_I`, `SHORT_VERTEX_W`, `ROUNDED_O`, `STRAIGHT_W`, `ROUNDED_D`,
+            `STRAIGHT_SHORT_W`). A character with several pairs is drawn with one of them, chosen
+            per plate.
     """
 
     name: str

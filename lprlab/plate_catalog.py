@@ -9,7 +9,7 @@ see the README's "Fonts" section and ``fonts/make_fonts.py``.
 from __future__ import annotations
 
 from lprlab.formats import (
-    LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
+    LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_SHORT_W, STRAIGHT_W, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
     SideMark,
 )
 
@@ -195,8 +195,10 @@ EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL
 # --- United States ---------------------------------------------------------------------------
 # US dies draw the I with slab serifs and many a narrow W whose middle vertex stops short: drawn so
 # on `render.ALIAS_SHARE` of the US plates (0.9.2); Texas and California dies a W with upright outer
-# stems, drawn instead of the short-vertex W on half of those plates (0.15.0).
-US_FORMS = "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W
+# stems, drawn instead of the short-vertex W on half of those plates (0.15.0); Texas, Colorado and
+# Vermont dies a W with upright outer stems and a middle vertex short of the top, the third form
+# (0.22.0: recogniser 0.15 and the 0.21 pair read 9 real W of such plates as M, H or N).
+US_FORMS = "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W + "W" + STRAIGHT_SHORT_W
 US_BOLTS = Bolts(((0.21, 0.09), (0.79, 0.09), (0.21, 0.91), (0.79, 0.91)), radius=0.035)
 
 

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from lprlab.decorations import caption_stamp, load_font, plate_size_px, plate_template
 from lprlab.formats import (
-    DIGITS, LETTERS, ROUNDED_D, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_W, Caption, PlateFormat, PlateVariant, SideMark, match_text,
+    DIGITS, LETTERS, ROUNDED_D, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_SHORT_W, STRAIGHT_W, Caption, PlateFormat, PlateVariant, SideMark, match_text,
     mixed_chars, parse_pattern, pattern_regex, random_text, validate_text,
 )
 from lprlab.plate_catalog import FONT_POOL
@@ -48,6 +48,7 @@ STROKE_WEIGHTS = (-3, 0, 0, 3, 6)  # stroke weight changes, hundredths of the gl
 SLAB_WIDTH = 0.42  # serif width of SLAB_I, fraction of the glyph height
 W_VERTEX = 0.4  # how far from the top SHORT_VERTEX_W's middle vertex stops, fraction of the height
 W_WIDTH = 1.3  # SHORT_VERTEX_W's width, in widths of the font's V
+W_DIAGONAL = 1.15  # STRAIGHT_SHORT_W's diagonals' horizontal thickness, in widths of the M's stem
 O_RADIUS = 0.3  # ROUNDED_O's outer corner radius, fraction of its width
 
 
@@ -197,8 +198,31 @@ def _straight_w(font_name: str) -> np.ndarray:
     return np.ascontiguousarray(_glyph_ink(font_name, "M")[::-1])
 
 
+def _straight_short_w(font_name: str) -> np.ndarray:
+    """A W in the font's M box with the M's upright outer stems (as thick as the M's stem at
+    mid-height) and two straight diagonals rising from the stems' feet to a flat middle vertex
+    `W_VERTEX` of the height below the top, as Texas, Colorado and Vermont dies draw it (recogniser
+    0.15 read those W as H or M; `STRAIGHT_W`'s vertex reaches the top in most fonts). Drawn 4x larger
+    and area-resized, so its edges are antialiased like a rasterised glyph."""
+    m_ink = _glyph_ink(font_name, "M")
+    height, width = m_ink.shape
+    runs = np.flatnonzero(np.diff(np.concatenate(([0], (m_ink[height // 2] > 127).astype(np.int8), [0]))))
+    stem = float(runs[1] - runs[0]) if len(runs) >= 2 else 0.15 * width
+    upsample = 4
+    big_h, big_w, big_stem = height * upsample, width * upsample, max(1, round(stem * upsample))
+    ink = np.zeros((big_h, big_w), np.uint8)
+    ink[:, :big_stem], ink[:, big_w - big_stem:] = 255, 255
+    thick = W_DIAGONAL * big_stem  # horizontal thickness of a diagonal
+    top = W_VERTEX * big_h
+    left = np.array([(0, big_h), (thick, big_h), (big_w / 2 + thick / 2, top), (big_w / 2 - thick / 2, top)])
+    right = np.column_stack((big_w - left[:, 0], left[:, 1]))
+    for diagonal in (left, right):  # one call each: fillPoly leaves the overlap of two polygons empty
+        cv2.fillConvexPoly(ink, np.round(diagonal).astype(np.int32), 255)
+    return cv2.resize(ink, (width, height), interpolation=cv2.INTER_AREA)
+
+
 PLATE_FORMS = {SLAB_I: _slab_i, SHORT_VERTEX_W: _short_vertex_w, ROUNDED_O: _rounded_o, STRAIGHT_W: _straight_w,
-               ROUNDED_D: _rounded_d}
+               ROUNDED_D: _rounded_d, STRAIGHT_SHORT_W: _straight_short_w}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -203,7 +203,7 @@ def test_glyph_aliases_draw_the_letter_o_as_the_digit_0_on_some_plates():
 
 def test_plate_forms_slab_i_and_short_vertex_w_on_us_plates():
     from lprlab import render
-    from lprlab.formats import SHORT_VERTEX_W, SLAB_I, STRAIGHT_W
+    from lprlab.formats import SHORT_VERTEX_W, SLAB_I, STRAIGHT_SHORT_W, STRAIGHT_W
 
     font = "RobotoCondensed-Bold.ttf"
     bar, slab = render._glyph_ink(font, "I"), render._glyph_ink(font, SLAB_I)
@@ -217,7 +217,8 @@ def test_plate_forms_slab_i_and_short_vertex_w_on_us_plates():
     assert (wide[:4, wide.shape[1] // 2 - 2:wide.shape[1] // 2 + 3] > 127).any()  # the font's own reaches up
     assert not render._is_square(SLAB_I)
     us = get_format("us")
-    assert all(v.glyph_aliases == "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W for v in us.variants)
+    assert all(v.glyph_aliases == "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W + "W" + STRAIGHT_SHORT_W
+               for v in us.variants)
     plates = [render_plate("WIW123", us, np.random.default_rng(seed)) for seed in range(16)]
     assert all(p.text == "WIW123" for p in plates)
     slabs = sum(float(p.char_boxes[1, 2] / p.char_boxes[1, 3]) > 0.24 for p in plates)  # a bare bar is narrower
@@ -252,15 +253,24 @@ def test_rounded_o_and_short_vertex_w_forms_on_grey_br_plates_and_the_rounded_d_
 
 def test_straight_w_is_the_fonts_m_upside_down_and_us_plates_draw_each_w_form(monkeypatch):
     from lprlab import render
-    from lprlab.formats import SHORT_VERTEX_W, SLAB_I, STRAIGHT_W
+    from lprlab.formats import SHORT_VERTEX_W, SLAB_I, STRAIGHT_SHORT_W, STRAIGHT_W
 
-    for font in ("RobotoCondensed-Bold.ttf", "LiberationSansNarrow-Bold.ttf"):
+    for font in ("RobotoCondensed-Bold.ttf", "LiberationSansNarrow-Bold.ttf", "OSP-DIN.ttf", "RG2014B.ttf"):
         w = render._glyph_ink(font, STRAIGHT_W)
         assert np.array_equal(w, render._glyph_ink(font, "M")[::-1])
         h, width = w.shape
         assert (w[:, :width // 8].max(axis=1) > 127).all()  # an upright outer stem, top to bottom
+        short = render._glyph_ink(font, STRAIGHT_SHORT_W)
+        assert short.shape == w.shape  # the M's box
+        for stem in (short[:, :max(1, width // 10)], short[:, width - max(1, width // 10):]):
+            assert (stem.max(axis=1) > 127).all()  # both outer stems upright, top to bottom
+        middle = short[:, width // 2 - 1:width // 2 + 2].max(axis=1)
+        vertex = int(np.flatnonzero(middle > 127)[0])
+        assert abs(vertex - render.W_VERTEX * h) <= 0.06 * h  # the middle vertex stops short of the top
+        assert short[-1, width // 2] < 60  # the counter under the vertex is open at the foot
     us = get_format("us")
-    assert all(v.glyph_aliases == "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W for v in us.variants)
+    assert all(v.glyph_aliases == "I" + SLAB_I + "W" + SHORT_VERTEX_W + "W" + STRAIGHT_W + "W" + STRAIGHT_SHORT_W
+               for v in us.variants)
     drawn = []
     real_glyph = render._glyph
     monkeypatch.setattr(render, "_glyph", lambda font, char, *a, **k: drawn.append(char) or real_glyph(font, char, *a, **k))
@@ -268,7 +278,7 @@ def test_straight_w_is_the_fonts_m_upside_down_and_us_plates_draw_each_w_form(mo
     for seed in range(30):
         plate = render_plate("WWW123", us, np.random.default_rng(seed), variant="texas")
         assert plate.text == "WWW123"
-    assert {SHORT_VERTEX_W, STRAIGHT_W} <= set(drawn) and "W" not in drawn  # both forms, one per plate
+    assert {SHORT_VERTEX_W, STRAIGHT_W, STRAIGHT_SHORT_W} <= set(drawn) and "W" not in drawn  # each form
 
 
 def test_font_pool_covers_every_latin_character_and_sets_latin_plates_only(monkeypatch):
