@@ -1,5 +1,6 @@
 import json
 import os
+import pathlib
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -423,3 +424,15 @@ def test_a_taller_input_grows_from_a_trained_recogniser(tmp_path, capsys):
     with pytest.raises(SystemExit, match="the width must stay 64"):
         main(["train", "recognizer", "--init", str(tmp_path / "start"), "--size", "32x128",
               "--out", str(tmp_path / "bad")])
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in pathlib.Path("weights/candidates").glob("recognizer_latin*.keras")))
+def test_candidate_recognizers_load_with_their_metadata_and_read_synthetic_plates(name):
+    """Every recogniser kept in weights/candidates loads (its metadata fits the network) and reads
+    clean synthetic plates: a candidate that no longer loads cannot be compared or averaged."""
+    reader = load_reader(f"weights/candidates/{name}")
+    assert set(reader.config.formats) >= {"br_mercosur", "eu", "us"}
+    crops = [make_plate_crop(resolve_formats("br_mercosur"), np.random.default_rng([12, i]), (96, 288))
+             for i in range(8)]
+    readings = reader.read([c.image for c in crops])
+    assert sum(r.text == c.text for r, c in zip(readings, crops)) >= 6
