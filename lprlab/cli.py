@@ -151,7 +151,7 @@ def _train_verifier(args) -> None:
     backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
     train_verifier_synthetic(VerifierConfig(seed=args.seed), args.out, args.detector, args.images, args.val_images,
                              args.epochs, args.data_dir, backgrounds, verbose=2, wide=args.wide_positives,
-                             wide_min_iou=args.wide_min_iou)
+                             wide_min_iou=args.wide_min_iou, photometric=args.photometric)
     print(args.out)
 
 
@@ -561,6 +561,8 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--wide-min-iou", type=float, default=0.5,
                      help="the IoU with the plate each of those boxes must reach (0.5 accepted boxes twice the "
                           "plate's size on real photos)")
+    ver.add_argument("--photometric", type=float, default=0.0,
+                     help="share of training crops darkened, dulled or brightened on their own (0.5: half)")
     ver.set_defaults(run=_train_verifier)
     box = train.add_parser("box-regressor", help="train the box regressor that fits a detection's box to its plate")
     box.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

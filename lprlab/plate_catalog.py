@@ -138,11 +138,15 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
 # drew it on half the EU plates; the recogniser trained on it read a W before 6 real Italian plates
 # that have none (RK819AM as WK819AM), so 0.14.1 turns it off again (README, "Recogniser results").
 EU_FORMS = ""
+# German plates alone take it again (0.23.0): the real FE-Schrift W (WOB-VWMK4, VW 4X4-WP, the clip's
+# DS346WG) is still read M by every recogniser since, and German registrations hold no digit-letter
+# run an Italian plate could borrow a W from.
+DE_FORMS = "W" + SHORT_VERTEX_W
 
 
 def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, letters: str = LETTERS,
         right_band: tuple[str, ...] = (), words: tuple[str, ...] = (), max_chars: int = 0,
-        edge_bands: tuple[int, int, int] | None = None) -> PlateVariant:
+        edge_bands: tuple[int, int, int] | None = None, forms: str = EU_FORMS) -> PlateVariant:
     decorations = [Band("left", 0.085, EU_BLUE), EUStars((0.0, 0.07, 0.085, 0.55)),
                    Caption((0.012, 0.58, 0.073, 0.92), (code,), colour=(255, 255, 255), font=DIN)]
     right = 0.97
@@ -158,7 +162,7 @@ def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, lette
         rows=(Row(top=0.15, bottom=0.86, left=0.11, right=right),),
         schemes=(ColourScheme(background, BLACK, BLACK),), fonts=(DIN, DIN, ROBOTO_MEDIUM, DEJAVU_BOOK),
         decorations=tuple(decorations),
-        letters=letters, words=words, max_chars=max_chars, glyph_aliases=EU_FORMS,
+        letters=letters, words=words, max_chars=max_chars, glyph_aliases=forms,
     )
 
 
@@ -176,7 +180,7 @@ AT_DISTRICTS = ("W", "G", "L", "S", "K", "I", "B", "P", "E", "GU", "LL", "LA", "
                 "BZ", "DO", "KB", "LI", "SP", "VL", "WL", "ZE", "HL", "MU", "NK", "AM", "BR", "GD", "JU", "KS")
 
 EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL, HR, IT, FR, ES, SK, CZ, PL, AT", (
-    _eu("de", "D", ("L{1,3}oL{1,2} D{1,4}",), letters=_letters_without("Q"), max_chars=8),
+    _eu("de", "D", ("L{1,3}oL{1,2} D{1,4}",), letters=_letters_without("Q"), max_chars=8, forms=DE_FORMS),
     _eu("nl", "NL", ("DD-LLL-D", "D-LLL-DD", "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "DD-LL-LL", "LL-DD-LL"),
         background=(250, 205, 30), letters="BDFGHJKLNPRSTVXZ"),
     _eu("hr", "HR", ("WcDDD-LL", "WcDDDD-LL", "WcDDDD-L"), letters=_letters_without("QWXY"), words=HR_CITIES),

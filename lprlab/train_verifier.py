@@ -30,6 +30,12 @@ SAMPLES_VERSION = "v4"  # v1: plates only on the scenes' cars (the verifier lear
 # v2: + plates pasted on photos; v3: + distractors (time stamps, emblems, words); v4: + plates in frames
 WIDE_SPREAD = 2.0  # how much more widely `wide_positives` jitters than `_jitter`
 FRAME_SHARE = 0.4  # of the plates pasted on photos, the share set in a licence-plate frame
+# Per-crop photometric augmentation (0.23.0): on the real US photos the shipped verifier rejects clear
+# plates that are dark, dull or washed out (`AYX8803`, `FK4W3L`, `CJ8P4V`: 0.01-0.05 on well-fitted
+# boxes), where the whole-image `scene` augmentation never makes one plate darker than its car.
+PHOTOMETRIC_BRIGHTNESS = (0.25, 1.3)  # multiplies the crop
+PHOTOMETRIC_CONTRAST = (0.3, 1.0)  # scales the crop's deviation from its mean
+PHOTOMETRIC_GAMMA = 0.6  # gamma drawn log-uniform in [exp(-x), exp(x)]
 DEALER_WORDS = ("MOTORS", "AUTO", "AUTO SALES", "TOYOTA", "HONDA", "FORD", "NISSAN", "CHEVROLET", "OF SAN JOSE",
                 "AUTO GROUP", "CARS", "AUTOMOVEIS", "VEICULOS", "AUTOHAUS", "DEALER", "UNIVERSITY", "ALUMNI")
 
@@ -349,9 +355,36 @@ def load_verifier_set(folder: str | os.PathLike, config: VerifierConfig) -> tupl
     return np.concatenate(crops), np.concatenate(labels)
 
 
+def photometric_jitter(x: tf.Tensor, share: float, seed: int) -> tf.Tensor:
+    """Darkens, dulls or brightens each crop of a batch on its own, as real plates are lit unlike
+    their car and the rest of the photo.
+
+    Args:
+        x: (batch, height, width, 3) float32 in [0, 1].
+        share: Probability that a crop is changed (0: `x` unchanged).
+        seed: TensorFlow op seed.
+
+    Returns:
+        (batch, height, width, 3) float32 in [0, 1]: for a changed crop,
+        ``clip((mean + contrast * (x - mean)) * brightness, 0, 1) ** gamma`` with brightness, contrast
+        and gamma drawn from `PHOTOMETRIC_BRIGHTNESS`, `PHOTOMETRIC_CONTRAST`, `PHOTOMETRIC_GAMMA`.
+    """
+    if share <= 0:
+        return x
+    n = tf.shape(x)[0]
+    draw = lambda low, high, k: tf.random.uniform((n, 1, 1, 1), low, high, seed=seed + k)  # noqa: E731
+    brightness = draw(*PHOTOMETRIC_BRIGHTNESS, 1)
+    contrast = draw(*PHOTOMETRIC_CONTRAST, 2)
+    gamma = tf.exp(draw(-PHOTOMETRIC_GAMMA, PHOTOMETRIC_GAMMA, 3))
+    mean = tf.reduce_mean(x, axis=[1, 2, 3], keepdims=True)
+    changed = tf.clip_by_value((mean + contrast * (x - mean)) * brightness, 1e-6, 1.0) ** gamma
+    return tf.where(draw(0.0, 1.0, 4) < share, changed, x)
+
+
 def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tuple[np.ndarray, np.ndarray],
                    validation: tuple[np.ndarray, np.ndarray], epochs: int = 8, batch_size: int = 128,
-                   verbose: int | str = "auto", boxes: str = "searched") -> keras.callbacks.History:
+                   verbose: int | str = "auto", boxes: str = "searched",
+                   photometric: float = 0.0) -> keras.callbacks.History:
     """Trains the verifier; resumes from ``run_dir/backup`` when a previous run was cut.
 
     Args:
@@ -365,6 +398,8 @@ def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tu
         verbose: Keras verbosity.
         boxes: ``searched`` or ``fitted``: the detector boxes the samples were mined from, kept
             in the metadata (`Detector.detect` fits boxes before a ``fitted`` verifier sees them).
+        photometric: Share of the training crops (positives and negatives alike) darkened, dulled
+            or brightened on their own (`photometric_jitter`); kept in the metadata.
 
     Returns:
         The Keras `History` (loss, accuracy, recall and precision at 0.5).
@@ -385,6 +420,7 @@ def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tu
             if shuffle:
                 flip = tf.random.uniform((tf.shape(x)[0], 1, 1, 1), seed=config.seed) < 0.5
                 x = tf.where(flip, tf.reverse(x, axis=[2]), x)
+                x = photometric_jitter(x, photometric, config.seed)
             return x, y
 
         return data.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
@@ -401,7 +437,7 @@ def train_verifier(config: VerifierConfig, run_dir: str | os.PathLike, train: tu
                         callbacks=training_callbacks(run_dir), shuffle=False, verbose=verbose)
     save_verifier(model, config, run_dir / "model", {
         "training": {"samples": len(train[0]), "positives": int(train[1].sum()), "epochs": epochs,
-                     "batch_size": batch_size, "steps": steps},
+                     "batch_size": batch_size, "steps": steps, "photometric": photometric},
         "boxes": boxes,
     })
     return history
@@ -411,14 +447,14 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
                              images: int = 4000, val_images: int = 400, epochs: int = 8,
                              data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
                              verbose: int | str = "auto", wide: int = 0,
-                             wide_min_iou: float = POSITIVE_IOU) -> keras.callbacks.History:
+                             wide_min_iou: float = POSITIVE_IOU, photometric: float = 0.0) -> keras.callbacks.History:
     """Mines (or reuses) the samples of `images` training and `val_images` validation images with
     the detector `detector_path` (the shipped one by default), then trains. The sets live in
     ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-fitted][-photos][-wide<n>[-iou<x>]]-<images>-s<seed>``
     (``-fitted``: the detector's boxes are fitted by the shipped box regressor, as `Detector.detect`
     with ``fit_first`` shows them to a verifier);
     validation uses seed ``config.seed + 1``; `wide`: more widely jittered positives per plate
-    (`verifier_samples`)."""
+    (`verifier_samples`); `photometric`: see `train_verifier`."""
     from lprlab.detection import load_detector  # noqa: PLC0415
 
     detector = load_detector(detector_path, "float32", verify=False, searcher=False)
@@ -435,7 +471,7 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
                                    data_dir / f"verifier-{tag}-{val_images}-s{config.seed + 1}", backgrounds,
                                    progress=verbose != 0, wide=wide, wide_min_iou=wide_min_iou)
     return train_verifier(config, run_dir, train, validation, epochs, verbose=verbose,
-                          boxes="fitted" if detector.box_regressor is not None else "searched")
+                          boxes="fitted" if detector.box_regressor is not None else "searched", photometric=photometric)
 
 
 def export_verifier(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,

@@ -180,3 +180,20 @@ def test_a_framed_plate_keeps_the_plate_intact_and_its_box_is_the_plates():
     image = np.full((360, 640, 3), 128, np.uint8)
     boxes = paste_plates(image, resolve_formats("us"), np.random.default_rng(1), 2, height_px=(30, 31), frame_share=1.0)
     assert boxes.shape == (2, 4) and np.all(np.abs(boxes[:, 3] - 30.5) < 5)  # the plate's height, not the frame's
+
+
+def test_photometric_jitter_changes_the_share_asked_and_stays_in_range():
+    import tensorflow as tf
+    from lprlab.train_verifier import photometric_jitter
+
+    x = tf.constant(np.random.default_rng(0).uniform(0.2, 0.8, (64, 8, 24, 3)), tf.float32)
+    assert photometric_jitter(x, 0.0, 0) is x
+    every = photometric_jitter(x, 1.0, 0).numpy()
+    assert every.shape == x.shape and every.min() >= 0.0 and every.max() <= 1.0
+    changed = np.abs(every - x.numpy()).max(axis=(1, 2, 3)) > 1e-3
+    assert changed.mean() > 0.95
+    half = np.abs(photometric_jitter(x, 0.5, 1).numpy() - x.numpy()).max(axis=(1, 2, 3)) > 1e-3
+    assert 0.2 < half.mean() < 0.8
+    # each crop changes on its own: the crops' means do not all move by the same factor
+    ratio = every.mean(axis=(1, 2, 3)) / x.numpy().mean(axis=(1, 2, 3))
+    assert ratio.std() > 0.1
