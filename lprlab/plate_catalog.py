@@ -138,10 +138,9 @@ BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), g
 # drew it on half the EU plates; the recogniser trained on it read a W before 6 real Italian plates
 # that have none (RK819AM as WK819AM), so 0.14.1 turns it off again (README, "Recogniser results").
 EU_FORMS = ""
-# German plates alone take it again (0.23.0): the real FE-Schrift W (WOB-VWMK4, VW 4X4-WP, the clip's
-# DS346WG) is still read M by every recogniser since, and German registrations hold no digit-letter
-# run an Italian plate could borrow a W from.
-DE_FORMS = "W" + SHORT_VERTEX_W
+# Drawn on German plates alone (tried in session 26, `DE_FORMS = "W" + SHORT_VERTEX_W`): the recogniser
+# trained on it still read the real FE-Schrift W of WOB-VWMK4 and VW 4X4-WP as M, and read RK161AG as
+# WK116AA; not kept (README, "Recogniser results").
 
 
 def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, letters: str = LETTERS,
@@ -180,7 +179,7 @@ AT_DISTRICTS = ("W", "G", "L", "S", "K", "I", "B", "P", "E", "GU", "LL", "LA", "
                 "BZ", "DO", "KB", "LI", "SP", "VL", "WL", "ZE", "HL", "MU", "NK", "AM", "BR", "GD", "JU", "KS")
 
 EU = PlateFormat("eu", "European Union, 520x110 mm with the blue EU band: DE, NL, HR, IT, FR, ES, SK, CZ, PL, AT", (
-    _eu("de", "D", ("L{1,3}oL{1,2} D{1,4}",), letters=_letters_without("Q"), max_chars=8, forms=DE_FORMS),
+    _eu("de", "D", ("L{1,3}oL{1,2} D{1,4}",), letters=_letters_without("Q"), max_chars=8),
     _eu("nl", "NL", ("DD-LLL-D", "D-LLL-DD", "LL-DDD-L", "L-DDD-LL", "LLL-DD-L", "DD-LL-LL", "LL-DD-LL"),
         background=(250, 205, 30), letters="BDFGHJKLNPRSTVXZ"),
     _eu("hr", "HR", ("WcDDD-LL", "WcDDDD-LL", "WcDDDD-L"), letters=_letters_without("QWXY"), words=HR_CITIES),
