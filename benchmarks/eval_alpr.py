@@ -54,7 +54,7 @@ parser.add_argument("--rescue", type=float, default=0.5,
                     help="keep a doubted box (verifier 0.05 to its threshold) whose reading fits a format with this probability")
 parser.add_argument("--heights", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=(0.85, 1.2),
                     help="box height factors read besides the margins (see ALPR; '' for none)")
-parser.add_argument("--widths", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=(1.15, 1.35),
+parser.add_argument("--widths", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=(0.7, 0.85, 1.15, 1.35),
                     help="box width factors read besides the margins and heights (see ALPR; '' for none)")
 parser.add_argument("--rescue-floor", type=float, default=0.05,
                     help="the verifier probability under which no reading rescues a box (see ALPR)")

@@ -3,7 +3,7 @@ search and at the half-stride search, interleaved over rounds (this machine's sp
 20-30% within a session, so only figures from one run compare).
 
     .venv/bin/python benchmarks/reader_speed.py [--rounds 2] [--repeats 9] [--verifier W] [--only-defaults]
-        [--thresholds 0.5 0.2] [--recognizer weights/recognizer_latin]
+        [--thresholds 0.5 0.2] [--recognizer weights/recognizer_latin] [--widths 1.15,1.35 0.7,0.85,1.15,1.35]
 
 The image is `eval_alpr.py`'s: a seeded `cctv` scene with 2 plates (eu, us, br_old).
 """
@@ -29,6 +29,8 @@ parser.add_argument("--thresholds", type=float, nargs="+", default=[],
                     help="also time the default reader at these presence thresholds")
 parser.add_argument("--recognizer", nargs="+", default=[],
                     help="also time the default reader with these recogniser weights (A,B: an ensemble)")
+parser.add_argument("--widths", nargs="+", default=[],
+                    help="also time the default reader with these box width factors (comma-separated; '' for none)")
 args = parser.parse_args()
 detector, recognizer = load_detector(), load_recognizer()
 scene = lprlab.make_scene(lprlab.resolve_formats("eu,us,br_old"), np.random.default_rng(0), "cctv")
@@ -43,6 +45,9 @@ readers = {name: recognizer for name in settings}
 for weights in args.recognizer:
     name = f"the default with recogniser {weights}"
     settings[name], readers[name] = (detector, dict(offsets=(0,), fit=1)), load_recognizer(weights)
+for widths in args.widths:
+    factors = tuple(float(f) for f in widths.split(",") if f)
+    settings[f"the default with widths {widths or 'none'}"] = (detector, dict(offsets=(0,), fit=1, widths=factors))
 if args.verifier:
     settings[f"offsets 0, fit 1 first, verifier {args.verifier}"] = (load_detector(verify=args.verifier),
                                                                       dict(offsets=(0,), fit=1, fit_first=True))

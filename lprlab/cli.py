@@ -449,8 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "at each and the reading that fits a format best is kept (default 0.04,0.08,0.12)")
     alpr.add_argument("--heights", type=_heights, default=(0.85, 1.2), metavar="F[,F...]",
                       help="also read each box with its height times these factors (default 0.85,1.2; '' for none)")
-    alpr.add_argument("--widths", type=_heights, default=(1.15, 1.35), metavar="F[,F...]",
-                      help="also read each box with its width times these factors (default 1.15,1.35; '' for none)")
+    alpr.add_argument("--widths", type=_heights, default=(0.7, 0.85, 1.15, 1.35), metavar="F[,F...]",
+                      help="also read each box with its width times these factors (default 0.7,0.85,1.15,1.35; "
+                           "'' for none)")
     alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
                       help="also keep a box the verifier doubts (0.05 to its threshold) when its reading fits a "
                            "format with probability >= P (default 0.5; 0: off)")

@@ -17,6 +17,10 @@ from lprlab.images import read_image
 from lprlab.postprocess import (REGION_CHARACTER_WEIGHTS, colour_preferred_formats, postprocess, region_formats,
                                reweight)
 
+# Box width factors the reader also reads each box at (0.23.0): narrower views for fitted boxes that
+# reach past the plate, wider ones for boxes that stop short of its first or last character.
+READ_WIDTHS = (0.7, 0.85, 1.15, 1.35)
+
 
 @dataclasses.dataclass(frozen=True)
 class PlateResult:
@@ -102,9 +106,11 @@ class ALPR:
             the 225 real dev plates with recogniser 0.8 (README, end-to-end results).
         widths: Box width factors also read, at the middle margin, around the same centre: the
             detector's box often stops short of a plate's first or last character (`JST2699` read
-            `STT2699`, `OZL2318` read `OZL2311`, `RK300AS` read `RK3004`). () reads none. The
-            default (1.15, 1.35) read 147 of the 225 real dev plates with recogniser 0.15 against
-            141 without, and 154 against 147 with the candidate 0.16 (README, end-to-end results).
+            `STT2699`, `OZL2318` read `OZL2311`, `RK300AS` read `RK3004`), or reaches past them
+            (a fitted box of twice the plate's width: `WXW835` read `MXM833`). () reads none.
+            (1.15, 1.35) read 147 of the 225 real dev plates with recogniser 0.15 against 141
+            without; the default `READ_WIDTHS` (0.7, 0.85, 1.15, 1.35) reads 183 against 176 with
+            the shipped pair and verifier of 0.23.0 (README, end-to-end results).
         top_n: Alternatives kept per plate (post-processing chooses among them).
         enhance_below_px: Plate height in pixels under which the enhancer is used.
         max_distance: Watch-list lookup bound (`lprlab.watchlist.Watchlist.lookup`).
@@ -163,7 +169,7 @@ class ALPR:
                  max_distance: float = 1.0, min_confidence: float = 0.1, base_scale: float = 1.0,
                  verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.05,
                  character_weights: dict[str, float] | None = None, refine: float = 0.0,
-                 widths: tuple[float, ...] = (1.15, 1.35), offsets: tuple[int, ...] = (0,), fit: int = 1,
+                 widths: tuple[float, ...] = READ_WIDTHS, offsets: tuple[int, ...] = (0,), fit: int = 1,
                  read_searched: bool = False, verify_fitted: bool = False, fit_first: bool | None = None):
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415

@@ -304,6 +304,34 @@ def test_box_width_views_read_a_box_cut_short_of_the_plates_end():
         ALPR(Detector(), Recognizer(), widths=(-1.0,))
 
 
+def test_narrower_box_views_read_a_box_that_reaches_past_the_plate():
+    from types import SimpleNamespace
+
+    from lprlab.models.detector import Detection
+    from lprlab.models.recognizer import Reading
+    from lprlab.pipeline import ALPR, READ_WIDTHS
+
+    class Detector:  # a fitted box twice the plate's width (80 px plate at x 60..140)
+        def detect(self, image, threshold, base_scale, verify_threshold, **options):
+            return [Detection((20, 10, 160, 20), 0.9, 1.0, None)]
+
+    class Recognizer:  # reads the plate only from a crop 0.7 times the box's width (112 px)
+        config = SimpleNamespace(formats=("eu",))
+
+        def read(self, crops, top_n=1):
+            return [Reading(t, (), p, ((t, p),)) for t, p in
+                    (("AB123CD", 0.8) if c.shape[1] == 112 else ("XAB123C", 0.2) for c in crops)]
+
+    image = np.zeros((60, 220, 3), np.uint8)
+    assert READ_WIDTHS[0] < 1 < READ_WIDTHS[-1]
+    reader = ALPR(Detector(), Recognizer(), region="eu", min_confidence=0.0, margin=0.0, heights=())
+    assert reader.widths == READ_WIDTHS
+    assert [r.text for r in reader.read(image)] == ["AB123CD"]
+    wider_only = ALPR(Detector(), Recognizer(), region="eu", min_confidence=0.0, margin=0.0, heights=(),
+                      widths=(1.15, 1.35))
+    assert [r.text for r in wider_only.read(image)] != ["AB123CD"]
+
+
 def test_cli_parses_margins_and_height_factors_with_clear_errors():
     import argparse
 
