@@ -186,7 +186,7 @@ def box_figures(model: keras.Model, data: dict[str, np.ndarray], config: BoxRegr
 
 def train_box_regressor(config: BoxRegressorConfig, run_dir: str | os.PathLike, train: dict[str, np.ndarray],
                         validation: dict[str, np.ndarray], epochs: int = 8, batch_size: int = 128,
-                        verbose: int | str = "auto") -> keras.callbacks.History:
+                        verbose: int | str = "auto", photometric: float = 0.0) -> keras.callbacks.History:
     """Trains the box regressor; resumes from ``run_dir/backup`` when a previous run was cut.
 
     Args:
@@ -197,11 +197,16 @@ def train_box_regressor(config: BoxRegressorConfig, run_dir: str | os.PathLike, 
         epochs: Epochs; cosine learning-rate decay to 1% over them.
         batch_size: Crops per step.
         verbose: Keras verbosity.
+        photometric: Share of the training crops darkened, dulled or brightened on their own
+            (`lprlab.train_verifier.photometric_jitter`; real plates are often lit unlike their car);
+            kept in the metadata.
 
     Returns:
         The Keras `History` (Huber loss and mean absolute edge error).
     """
     import tensorflow as tf  # noqa: PLC0415
+
+    from lprlab.train_verifier import photometric_jitter  # noqa: PLC0415
 
     run_dir = pathlib.Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -221,6 +226,7 @@ def train_box_regressor(config: BoxRegressorConfig, run_dir: str | os.PathLike, 
                 x = tf.where(flip[:, :, None, None], tf.reverse(x, axis=[2]), x)
                 mirrored = tf.stack([1.0 - y[:, 2], y[:, 1], 1.0 - y[:, 0], y[:, 3]], axis=1)
                 y = tf.where(flip, mirrored, y)
+                x = photometric_jitter(x, photometric, config.seed)
             return x, y
 
         return frame.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
@@ -235,7 +241,7 @@ def train_box_regressor(config: BoxRegressorConfig, run_dir: str | os.PathLike, 
                         callbacks=training_callbacks(run_dir), shuffle=False, verbose=verbose)
     save_box_regressor(model, config, run_dir / "model", {
         "training": {"samples": int(len(train["crops"])), "epochs": epochs, "batch_size": batch_size,
-                     "steps": steps},
+                     "steps": steps, "photometric": photometric},
         "validation": box_figures(model, validation, config),
     })
     return history
@@ -244,10 +250,12 @@ def train_box_regressor(config: BoxRegressorConfig, run_dir: str | os.PathLike, 
 def train_box_regressor_synthetic(config: BoxRegressorConfig, run_dir: str | os.PathLike, images: int = 10_000,
                                   val_images: int = 500, epochs: int = 8, data_dir: str | os.PathLike = "data/synth",
                                   backgrounds: str | None = None, formats=LATIN_FORMATS, workers: int = 2,
-                                  batch_size: int = 128, verbose: int | str = "auto") -> keras.callbacks.History:
+                                  batch_size: int = 128, verbose: int | str = "auto",
+                                  photometric: float = 0.0) -> keras.callbacks.History:
     """Makes (or reuses) the samples of `images` training and `val_images` validation images, then
     trains (`train_box_regressor`). The sets live in ``data_dir/boxes-<version>-<crop>-context<x>x<y>
-    [-photos]-<images>-s<seed>``; validation uses seed ``config.seed + 1``."""
+    [-photos]-<images>-s<seed>``; validation uses seed ``config.seed + 1``; `photometric`: see
+    `train_box_regressor`."""
     size = "x".join(str(s) for s in config.image_size)
     context = "x".join(f"{c:g}" for c in config.context)
     tag = f"boxes-{SAMPLES_VERSION}-{size}-context{context}{'-photos' if backgrounds else ''}"
@@ -257,7 +265,7 @@ def train_box_regressor_synthetic(config: BoxRegressorConfig, run_dir: str | os.
                          backgrounds, workers, progress)
     validation = make_box_set(config, val_images, config.seed + 1, data_dir / f"{tag}-{val_images}-s{config.seed + 1}",
                               formats, backgrounds, workers, progress)
-    return train_box_regressor(config, run_dir, train, validation, epochs, batch_size, verbose)
+    return train_box_regressor(config, run_dir, train, validation, epochs, batch_size, verbose, photometric)
 
 
 def export_box_regressor(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,

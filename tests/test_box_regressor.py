@@ -74,8 +74,10 @@ def test_short_training_fits_boxes_better(tmp_path):
     config = BoxRegressorConfig(learning_rate=1e-3)  # 3e-3 sometimes stayed at "the plate is the box"
     train = make_box_set(config, 160, 0, tmp_path / "train", workers=2, progress=False)
     validation = make_box_set(config, 40, 1, tmp_path / "val", workers=2, progress=False)
-    train_box_regressor(config, tmp_path / "run", train, validation, epochs=6, batch_size=64, verbose=0)
+    train_box_regressor(config, tmp_path / "run", train, validation, epochs=6, batch_size=64, verbose=0,
+                        photometric=0.5)  # half the crops relit on their own: it still learns
     regressor = load_box_regressor(tmp_path / "run" / "model")
+    assert regressor.info["training"]["photometric"] == 0.5
     figures = box_figures(regressor.model, validation, config)
     assert figures["iou_after"] > figures["iou_before"] + 0.03, figures
     assert figures["end_error_after"] < figures["end_error_before"], figures
