@@ -267,3 +267,85 @@ def make_window(formats: tuple[PlateFormat, ...], rng: np.random.Generator, pres
         paste_plate(image, plate.image, corners, gain=rng.uniform(0.7, 1.1))
         return Window(image, present, PlateInScene(plate.text, plate.format, plate.variant, box, corners))
     raise RuntimeError("could not place a window plate in 50 tries; check window_size")
+
+
+OSD_CORNERS = ("top-left", "top-right", "bottom-right", "bottom-left")
+OSD_CORNER_SHARES = (0.45, 0.15, 0.25, 0.15)
+OSD_LABELS = ("CAM 01", "CAM 02", "CH01", "CH03", "IPC", "ENTRANCE", "GATE 1", "LANE 2", "PARKING", "Camera 1")
+OSD_WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def draw_osd(image: np.ndarray, rng: np.random.Generator, char_height_px: tuple[float, float] = (5.0, 14.0)
+             ) -> np.ndarray:
+    """Draws a security camera's on-screen display (OSD) onto `image` in place: the date and time,
+    on one row (``2014-04-28 11:08:05``, ``04/28/2014 11:08:05 MON``, ...) or two (date above
+    time), sometimes with a camera name, in a corner of the frame, as a camera burns it in: small
+    (`char_height_px`), an aliased or pixel-doubled bitmap-like font, white, yellow or grey, with a
+    black outline, a drop shadow or a dark band behind it. On the real US dev photos (CCTV stills
+    of 1024x640) such stamps are 5-8 px high and were about a third of the detector's false boxes
+    (README, "The verifier"); the verifier's earlier distractors (`train_verifier.paste_distractors`)
+    were 10-36 px high antialiased text anywhere in the frame.
+
+    Args:
+        image: (H, W, 3) uint8 RGB, drawn on in place.
+        rng: The only source of randomness.
+        char_height_px: (min, max) height of a digit in pixels.
+
+    Returns:
+        (rows, 4) float32 boxes (x, y, w, h) px, one per text row drawn (clipped to the image).
+    """
+    height, width = image.shape[:2]
+    year, month, day = int(rng.integers(2005, 2027)), int(rng.integers(1, 13)), int(rng.integers(1, 29))
+    clock = f"{rng.integers(0, 24):02d}:{rng.integers(0, 60):02d}:{rng.integers(0, 60):02d}"
+    date = (f"{year}-{month:02d}-{day:02d}", f"{month:02d}/{day:02d}/{year}", f"{day:02d}-{month:02d}-{year}",
+            f"{year}/{month:02d}/{day:02d}")[rng.integers(4)]
+    if rng.random() < 0.2:
+        clock += f" {OSD_WEEKDAYS[rng.integers(7)]}"
+    rows = [date, clock] if rng.random() < 0.3 else [f"{date} {clock}"]
+    if rng.random() < 0.25:
+        rows.append(OSD_LABELS[rng.integers(len(OSD_LABELS))])
+    char_h = rng.uniform(*char_height_px)
+    pixel = int(rng.integers(1, 3)) if char_h >= 9 else 1  # 2: each font pixel drawn 2x2, as a bitmap OSD font
+    font = (cv2.FONT_HERSHEY_PLAIN, cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX)[rng.integers(3)]
+    scale = char_h / pixel / cv2.getTextSize("0", font, 1.0, 1)[0][1]
+    thick = 1 if rng.random() < 0.7 else 2
+    sizes = [cv2.getTextSize(text, font, scale, thick) for text in rows]
+    line_h = max(s[0][1] + s[1] for s in sizes) + 2
+    canvas_w = max(s[0][0] for s in sizes) + 4
+    canvas_h = line_h * len(rows) + 2
+    right_aligned = rng.random() < 0.5
+    mask = np.zeros((canvas_h, canvas_w), np.uint8)
+    for k, ((tw, th), _) in enumerate(sizes):
+        x = canvas_w - 2 - tw if right_aligned else 2
+        cv2.putText(mask, rows[k], (x, 1 + k * line_h + th), font, scale, 255, thick,
+                    cv2.LINE_8 if rng.random() < 0.6 else cv2.LINE_AA)
+    if pixel > 1:
+        mask = cv2.resize(mask, (canvas_w * pixel, canvas_h * pixel), interpolation=cv2.INTER_NEAREST)
+    box_h, box_w = mask.shape
+    if box_w + 4 > width or box_h + 4 > height:
+        return np.zeros((0, 4), np.float32)
+    corner = OSD_CORNERS[rng.choice(len(OSD_CORNERS), p=OSD_CORNER_SHARES)]
+    margin_x, margin_y = (int(rng.uniform(0, 0.03) * width) for _ in range(2))
+    x0 = margin_x if corner.endswith("left") else width - box_w - margin_x
+    y0 = margin_y if corner.startswith("top") else height - box_h - margin_y
+    region = image[y0:y0 + box_h, x0:x0 + box_w].astype(np.float32)
+    ink = np.float32(((255, 255, 255), (255, 255, 255), (250, 240, 60), (215, 215, 215), (60, 240, 60))[rng.integers(5)])
+    style = rng.choice(("outline", "shadow", "band", "plain"), p=(0.35, 0.2, 0.2, 0.25))
+    alpha = mask.astype(np.float32)[..., None] / 255.0
+    if style == "band":  # a dark translucent strip behind the text
+        region *= rng.uniform(0.2, 0.6)
+    elif style == "outline":
+        edge = cv2.dilate(mask, np.ones((3, 3), np.uint8)).astype(np.float32)[..., None] / 255.0
+        region *= 1.0 - edge
+    elif style == "shadow":
+        shifted = np.zeros_like(mask)
+        shifted[pixel:, pixel:] = mask[:-pixel, :-pixel]
+        region *= 1.0 - 0.8 * shifted.astype(np.float32)[..., None] / 255.0
+    region = region + (ink - region) * alpha
+    image[y0:y0 + box_h, x0:x0 + box_w] = np.clip(region, 0, 255).astype(np.uint8)
+    row_h = line_h * pixel
+    boxes = []
+    for k, ((tw, th), base) in enumerate(sizes):
+        left = (canvas_w - 2 - tw if right_aligned else 2) * pixel
+        boxes.append((x0 + left, y0 + k * row_h, tw * pixel, (th + base + 2) * pixel))
+    return np.float32(boxes).reshape(-1, 4)

@@ -27,7 +27,8 @@ from lprlab.train import make_strategy, training_callbacks
 SHARD = 250  # images per shard file
 POSITIVE_IOU, NEGATIVE_IOU = 0.5, 0.25
 SAMPLES_VERSION = "v4"  # v1: plates only on the scenes' cars (the verifier learnt photo texture = no plate);
-# v2: + plates pasted on photos; v3: + distractors (time stamps, emblems, words); v4: + plates in frames
+# v2: + plates pasted on photos; v3: + distractors (time stamps, emblems, words); v4: + plates in frames;
+# with `camera` > 0 (0.25.0) that share of the images also carries a camera's OSD and glowing tail lamps (tag -camera<x>)
 WIDE_SPREAD = 2.0  # how much more widely `wide_positives` jitters than `_jitter`
 FRAME_SHARE = 0.4  # of the plates pasted on photos, the share set in a licence-plate frame
 # Per-crop photometric augmentation (0.23.0): on the real US photos the shipped verifier rejects clear
@@ -198,6 +199,111 @@ def paste_distractors(image: np.ndarray, rng: np.random.Generator, count: int) -
     return np.float32(boxes).reshape(-1, 4)
 
 
+def plate_shaped_parts(rows: np.ndarray, rng: np.random.Generator, per_row: int = 2) -> np.ndarray:
+    """Plate-shaped boxes on text rows (an OSD's, see `lprlab.scene.draw_osd`), as the detector
+    proposes them on a time stamp: a window 1.2-2.5 times a row's height and 2-4.5 times as wide as
+    high, anywhere along the row, `per_row` per row; with two or more rows also their union, which
+    looks like a two-row plate.
+
+    Args:
+        rows: (k, 4) float32 row boxes (x, y, w, h) px.
+
+    Returns:
+        (m, 4) float32 boxes (x, y, w, h) px.
+    """
+    rows = np.asarray(rows, np.float32).reshape(-1, 4)
+    boxes = []
+    for x, y, w, h in rows:
+        for _ in range(per_row):
+            box_h = h * rng.uniform(1.2, 2.5)
+            box_w = min(box_h * rng.uniform(2.0, 4.5), w * 1.2)
+            left = x + rng.uniform(min(0.0, w - box_w), max(0.0, w - box_w))
+            boxes.append((left, y + h / 2 - box_h / 2, box_w, box_h))
+    if len(rows) > 1:
+        low, high = rows[:, :2].min(axis=0), (rows[:, :2] + rows[:, 2:]).max(axis=0)
+        boxes.append((*low, *(high - low)))
+    return np.float32(boxes).reshape(-1, 4)
+
+
+def draw_tail_lamps(image: np.ndarray, rng: np.random.Generator, count: int, avoid=None) -> np.ndarray:
+    """Draws `count` lit tail or brake lamps onto `image` ((H, W, 3) uint8 RGB, in place): a red
+    lens 8-40 px high and 1.3-4 times as wide, with horizontal ribs, a blown-out white core and a
+    red bloom around it, alone or as a pair, clear of the boxes of `avoid` ((k, 4) px; up to 10
+    tries, then left out). On the real US dev photos lit lamps are about a sixth of the detector's
+    false boxes; the procedural cars' lamps (`lprlab.backgrounds.draw_car`) are flat and unlit.
+
+    Returns:
+        (m, 4) float32 boxes (x, y, w, h) px of the lamps (and of each pair).
+    """
+    import cv2  # noqa: PLC0415
+
+    height, width = image.shape[:2]
+    avoid = np.reshape(avoid if avoid is not None else [], (-1, 4)).astype(np.float32)
+    boxes = []
+    for _ in range(count):
+        h = rng.uniform(8, 40)
+        w = h * rng.uniform(1.3, 4.0)
+        pair = rng.random() < 0.5
+        gap = w * rng.uniform(0.2, 1.5) if pair else 0.0
+        span_w = 2 * w + gap if pair else w
+        for _ in range(10):
+            x, y = rng.uniform(0, max(1.0, width - span_w - 4)), rng.uniform(0, max(1.0, height - h - 4))
+            if _clear_of(np.float32([[x - 0.3 * h, y - 0.3 * h, span_w + 0.6 * h, 1.6 * h]]), avoid)[0]:
+                break
+        else:
+            continue
+        left_edges = (x, x + w + gap) if pair else (x,)
+        red = np.float32((rng.uniform(170, 255), rng.uniform(0, 50), rng.uniform(0, 50)))
+        layer = np.zeros((height, width, 3), np.float32)
+        core = np.zeros((height, width), np.float32)
+        for left in left_edges:
+            top_left, bottom_right = (int(left), int(y)), (int(left + w), int(y + h))
+            cv2.rectangle(layer, top_left, bottom_right, tuple(float(c) for c in red), -1)
+            lens_part = layer[max(0, top_left[1]):bottom_right[1] + 1, max(0, top_left[0]):bottom_right[0] + 1]
+            lens_part *= np.linspace(rng.uniform(0.45, 1.0), rng.uniform(0.45, 1.0), lens_part.shape[1],
+                                     dtype=np.float32)[None, :, None]  # lit unevenly across its width
+            for k in range(int(rng.integers(0, 5))):  # ribs of the lens
+                rib = int(y + h * (k + 1) / 6)
+                cv2.line(layer, (int(left), rib), (int(left + w), rib), tuple(float(c) * 0.55 for c in red), 1)
+            centre = (int(left + w * rng.uniform(0.3, 0.7)), int(y + h * rng.uniform(0.3, 0.7)))
+            cv2.ellipse(core, centre, (max(1, int(w * rng.uniform(0.1, 0.35))), max(1, int(h * rng.uniform(0.1, 0.35)))),
+                        0, 0, 360, 1.0, -1)
+        bloom = cv2.GaussianBlur(layer, (0, 0), max(0.5, h * rng.uniform(0.05, 0.2)))
+        lens = np.maximum(layer, bloom)
+        core = cv2.GaussianBlur(core, (0, 0), max(0.5, h * 0.08))[..., None]
+        lens = lens + (np.float32((255, 245, 235)) - lens) * core
+        mask = np.clip(lens.max(axis=2, keepdims=True) / 60.0, 0, 1)
+        region = image.astype(np.float32)
+        image[:] = np.clip(region + (lens - region) * mask, 0, 255).astype(np.uint8)
+        for left in left_edges:
+            boxes.append((left, y, w, h))
+        if pair:
+            boxes.append((x, y, span_w, h))
+    return np.float32(boxes).reshape(-1, 4)
+
+
+def camera_clutter(image: np.ndarray, rng: np.random.Generator, truths: np.ndarray) -> np.ndarray:
+    """Adds what a security camera's still shows besides plates, in place: an on-screen display
+    (`lprlab.scene.draw_osd`, left out when it would cover a plate of `truths`, (n, 4) px) and 0-2
+    lit tail lamps (`draw_tail_lamps`) clear of the plates.
+
+    Returns:
+        (m, 4) float32 negative boxes (x, y, w, h) px: plate-shaped parts of the OSD's rows
+        (`plate_shaped_parts`) and the lamps.
+    """
+    from lprlab.scene import draw_osd  # noqa: PLC0415
+
+    truths = np.asarray(truths, np.float32).reshape(-1, 4)
+    drawn = image.copy()
+    rows = draw_osd(drawn, rng)
+    decoys = [np.zeros((0, 4), np.float32)]
+    if len(rows) and _clear_of(rows, truths).all():
+        image[:] = drawn
+        decoys.append(plate_shaped_parts(rows, rng))
+    decoys.append(draw_tail_lamps(image, rng, int(rng.integers(0, 3)), avoid=truths))
+    return np.concatenate(decoys)
+
+
 def _clear_of(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     """(n,) bool: which `boxes` overlap none of `others` (both (k, 4) x, y, w, h px)."""
     boxes, others = np.reshape(boxes, (-1, 4)), np.reshape(others, (-1, 4))
@@ -278,14 +384,17 @@ def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: Ve
 
 def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, folder: str | os.PathLike,
                       backgrounds: str | None = None, progress: bool = True,
-                      wide: int = 0, wide_min_iou: float = POSITIVE_IOU) -> tuple[np.ndarray, np.ndarray]:
+                      wide: int = 0, wide_min_iou: float = POSITIVE_IOU,
+                      camera: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Generates (or completes) the verifier's samples from `images` images and loads them.
 
     Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene, or (40% of the
     images) a bare photo at 1280x720 (procedural without `backgrounds`) with 1-3 plates pasted on it
     (`paste_plates`, `FRAME_SHARE` of them in frames); with up to 3 distractors (`paste_distractors`: time stamps, emblems, words)
-    drawn clear of the plates; then the ``scene`` augmentation; `wide` more widely jittered
-    positives per plate (see `verifier_samples`).
+    drawn clear of the plates; with `camera` > 0 that share of the images also gets a camera's
+    on-screen display and lit tail lamps (`camera_clutter`, drawn from ``default_rng([seed, i, 7])``
+    so the other draws stay those of `camera` = 0); then the ``scene`` augmentation; `wide` more
+    widely jittered positives per plate (see `verifier_samples`).
     Shard k (images k*SHARD to (k+1)*SHARD - 1) is ``folder/shard-<k>.npz``, written atomically.
 
     Returns:
@@ -323,6 +432,10 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
                     image, truths = scene.image, np.float32([p.box for p in scene.plates]).reshape(-1, 4)
                     decoys = paste_distractors(image, rng, int(rng.integers(0, 3)))
                     decoys = decoys[_clear_of(decoys, truths)]
+                if camera > 0:
+                    clutter_rng = np.random.default_rng([seed, i, 7])
+                    if clutter_rng.random() < camera:
+                        decoys = np.concatenate([decoys, camera_clutter(image, clutter_rng, truths)])
                 image = augment(image, pipeline, rng)
                 part, part_labels = verifier_samples(detector, image, truths, config, rng, distractors=decoys,
                                                      wide=wide, wide_min_iou=wide_min_iou)
@@ -447,14 +560,16 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
                              images: int = 4000, val_images: int = 400, epochs: int = 8,
                              data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
                              verbose: int | str = "auto", wide: int = 0,
-                             wide_min_iou: float = POSITIVE_IOU, photometric: float = 0.0) -> keras.callbacks.History:
+                             wide_min_iou: float = POSITIVE_IOU, photometric: float = 0.0,
+                             camera: float = 0.0) -> keras.callbacks.History:
     """Mines (or reuses) the samples of `images` training and `val_images` validation images with
     the detector `detector_path` (the shipped one by default), then trains. The sets live in
-    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-fitted][-photos][-wide<n>[-iou<x>]]-<images>-s<seed>``
+    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-fitted][-photos][-wide<n>[-iou<x>]][-camera<x>]-<images>-s<seed>``
     (``-fitted``: the detector's boxes are fitted by the shipped box regressor, as `Detector.detect`
     with ``fit_first`` shows them to a verifier);
     validation uses seed ``config.seed + 1``; `wide`: more widely jittered positives per plate
-    (`verifier_samples`); `photometric`: see `train_verifier`."""
+    (`verifier_samples`); `camera`: share of images with a camera's OSD and lit tail lamps
+    (`make_verifier_set`); `photometric`: see `train_verifier`."""
     from lprlab.detection import load_detector  # noqa: PLC0415
 
     detector = load_detector(detector_path, "float32", verify=False, searcher=False)
@@ -462,14 +577,15 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
     tag = (f"{SAMPLES_VERSION}-{detector.info.get('saved', '')[:19].replace(':', '')}-context{context}"
            f"{'-fitted' if detector.box_regressor is not None else ''}"
            f"{'-photos' if backgrounds else ''}{f'-wide{wide}' if wide else ''}"
-           f"{f'-iou{wide_min_iou:g}' if wide and wide_min_iou != POSITIVE_IOU else ''}")
+           f"{f'-iou{wide_min_iou:g}' if wide and wide_min_iou != POSITIVE_IOU else ''}"
+           f"{f'-camera{camera:g}' if camera else ''}")
     data_dir = pathlib.Path(data_dir)
     train = make_verifier_set(detector, config, images, config.seed,
                               data_dir / f"verifier-{tag}-{images}-s{config.seed}", backgrounds, progress=verbose != 0,
-                              wide=wide, wide_min_iou=wide_min_iou)
+                              wide=wide, wide_min_iou=wide_min_iou, camera=camera)
     validation = make_verifier_set(detector, config, val_images, config.seed + 1,
                                    data_dir / f"verifier-{tag}-{val_images}-s{config.seed + 1}", backgrounds,
-                                   progress=verbose != 0, wide=wide, wide_min_iou=wide_min_iou)
+                                   progress=verbose != 0, wide=wide, wide_min_iou=wide_min_iou, camera=camera)
     return train_verifier(config, run_dir, train, validation, epochs, verbose=verbose,
                           boxes="fitted" if detector.box_regressor is not None else "searched", photometric=photometric)
 

@@ -135,3 +135,25 @@ def test_real_photo_backgrounds(shared_backgrounds):
     photos = PhotoBackgrounds(shared_backgrounds)
     scene = make_scene(FORMATS, np.random.default_rng(3), "cctv", photos)
     assert scene.image.shape == (720, 1280, 3)
+
+
+def test_osd_is_small_text_in_a_corner_and_seeded():
+    from lprlab.scene import draw_osd
+
+    corners = set()
+    for seed in range(40):
+        image = np.full((720, 1280, 3), 100, np.uint8)
+        rows = draw_osd(image, np.random.default_rng(seed))
+        assert rows.dtype == np.float32 and 1 <= len(rows) <= 3
+        changed = np.argwhere((image != 100).any(axis=2))
+        low, high = changed.min(axis=0), changed.max(axis=0)
+        assert high[0] - low[0] < 120 and high[1] - low[1] < 500  # small, as a camera's stamp is
+        assert low[0] < 0.1 * 720 or high[0] > 0.9 * 720  # at the top or the bottom
+        assert low[1] < 0.1 * 1280 or high[1] > 0.9 * 1280  # at the left or the right
+        corners.add((bool(low[0] < 360), bool(low[1] < 640)))
+        for x, y, w, h in rows:  # the row boxes hold the drawn text
+            assert 0 <= x and 0 <= y and x + w <= 1280 and y + h <= 720 and 3 <= h <= 40 and w >= h
+        again = np.full((720, 1280, 3), 100, np.uint8)
+        draw_osd(again, np.random.default_rng(seed))
+        assert np.array_equal(again, image)
+    assert len(corners) == 4

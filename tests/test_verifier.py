@@ -197,3 +197,30 @@ def test_photometric_jitter_changes_the_share_asked_and_stays_in_range():
     # each crop changes on its own: the crops' means do not all move by the same factor
     ratio = every.mean(axis=(1, 2, 3)) / x.numpy().mean(axis=(1, 2, 3))
     assert ratio.std() > 0.1
+
+
+def test_camera_clutter_draws_osd_and_lamps_clear_of_plates_and_is_seeded():
+    from lprlab.train_verifier import _clear_of, camera_clutter, draw_tail_lamps, plate_shaped_parts
+
+    parts = plate_shaped_parts(np.float32([[10, 10, 200, 10], [10, 22, 100, 10]]), np.random.default_rng(0))
+    assert parts.shape == (5, 4)  # two per row and the union of the rows
+    assert np.all(parts[:4, 2] / parts[:4, 3] <= 4.5 + 1e-4) and np.allclose(parts[4], [10, 10, 200, 22])
+    image = np.full((360, 640, 3), 90, np.uint8)
+    lamps = draw_tail_lamps(image, np.random.default_rng(3), 3, avoid=np.float32([[0, 0, 640, 100]]))
+    assert len(lamps) >= 3 and _clear_of(lamps, np.float32([[0, 0, 640, 100]])).all()
+    for x, y, w, h in lamps[:1]:
+        lit = image[int(y):int(y + h), int(x):int(x + w)].astype(int)
+        assert lit[..., 0].mean() > lit[..., 1].mean() + 40  # red
+    plates = np.float32([[300, 150, 120, 40]])
+    seen = 0
+    for seed in range(12):
+        image = np.full((360, 640, 3), 90, np.uint8)
+        before = image[150:190, 300:420].copy()
+        decoys = camera_clutter(image, np.random.default_rng(seed), plates)
+        assert decoys.dtype == np.float32 and decoys.shape[1] == 4
+        assert np.array_equal(image[150:190, 300:420], before)  # nothing drawn over the plate
+        seen += len(decoys) > 0
+        again = np.full((360, 640, 3), 90, np.uint8)
+        camera_clutter(again, np.random.default_rng(seed), plates)
+        assert np.array_equal(again, image)
+    assert seen >= 10
