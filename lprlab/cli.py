@@ -103,6 +103,15 @@ def _train(args) -> None:
                 model, config = grow_recognizer(model, config, args.size)
             except ValueError as error:
                 raise SystemExit(f"--size {args.size[0]}x{args.size[1]} with --init {args.init}: {error}") from None
+        if args.alignment == "both" and config.alignment != "both":
+            from lprlab.models.recognizer import add_right_slots  # noqa: PLC0415
+
+            try:
+                model, config = add_right_slots(model, config)
+            except ValueError as error:
+                raise SystemExit(f"--alignment both with --init {args.init}: {error}") from None
+        elif args.alignment == "left" and config.alignment != "left":
+            raise SystemExit(f"--alignment left with --init {args.init}: those weights read both alignments")
         config = dataclasses.replace(config, seed=args.seed, free_text=args.free_text, loose_crops=args.loose_crops,
                                      learning_rate=args.learning_rate or config.learning_rate)
         train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
@@ -117,7 +126,7 @@ def _train(args) -> None:
                               loose_crops=args.loose_crops, context=args.context,
                               stem_filters=args.stem_filters, filters=args.filters,
                               convs=args.convs or (1,) + (2,) * (len(args.filters) - 1),
-                              dense_units=args.dense_units,
+                              dense_units=args.dense_units, alignment=args.alignment or "left",
                               **({"learning_rate": args.learning_rate} if args.learning_rate else {}))
     train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                                args.data_dir, verbose=2)
@@ -529,6 +538,9 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--hard-pool", type=int, default=0, metavar="N",
                      help="with --init: read N more synthetic crops with the initial weights and add those they "
                           "misread or doubt (plate confidence < 0.5) to the training crops (hard example mining)")
+    rec.add_argument("--alignment", choices=("left", "both"),
+                     help="left: one slot per character, left-aligned (the default); both: also right-aligned slots, "
+                          "decoded together (with --init from left-aligned weights, the right slots are added)")
     rec.set_defaults(run=_train)
     det = train.add_parser("detector", help="train the plate detector on synthetic scene tiles")
     det.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

@@ -8,7 +8,7 @@ import pathlib
 import numpy as np
 
 from lprlab.images import read_image, resize_batch
-from lprlab.models.recognizer import Reading, decode, load_recognizer as _load
+from lprlab.models.recognizer import Reading, combine_slot_probabilities, decode, load_recognizer as _load
 
 WEIGHTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "weights"
 #: The shipped Latin reader: recogniser 0.15 (32x128) and its 64x128 growth, averaged (`Ensemble`).
@@ -97,7 +97,8 @@ def _bfloat16_copy(model, config):
 
 class Ensemble:
     """Several recognisers read as one: their slot probabilities (batch, max_chars, classes) are
-    averaged before decoding (an ensemble of independently trained networks; Dietterich,
+    averaged before decoding (right-aligned slots over the members that read them too,
+    `combine_slot_probabilities`) (an ensemble of independently trained networks; Dietterich,
     "Ensemble methods in machine learning", MCS 2000). Members trained on different generator
     versions make different mistakes on real plates: recogniser 0.8 with the one trained on
     generator 0.9.2 read 14 more of the 599 real dev crops than 0.8 alone, but its softer
@@ -138,7 +139,7 @@ class Ensemble:
             size = tuple(member.config.image_size)
             resized = batch if size == tuple(self.config.image_size) else tf.image.resize(batch, size, antialias=True)
             outputs.append(member._forward(resized).numpy())
-        return np.mean(outputs, axis=0)
+        return combine_slot_probabilities(outputs, self.config.max_chars)
 
     def read(self, images, batch_size: int = 256, top_n: int = 1) -> list[Reading]:
         """As `Recognizer.read`, from the members' mean slot probabilities; each member reads the
@@ -151,7 +152,7 @@ class Ensemble:
                 if size not in batches:
                     batches[size] = resize_batch(chunk, size)
                 outputs.append(member._forward(batches[size]).numpy())
-            readings.extend(decode(np.mean(outputs, axis=0), self.config, top_n))
+            readings.extend(decode(combine_slot_probabilities(outputs, self.config.max_chars), self.config, top_n))
         return readings
 
     def read_files(self, paths, top_n: int = 1) -> list[Reading]:

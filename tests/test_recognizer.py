@@ -436,3 +436,75 @@ def test_candidate_recognizers_load_with_their_metadata_and_read_synthetic_plate
              for i in range(8)]
     readings = reader.read([c.image for c in crops])
     assert sum(r.text == c.text for r, c in zip(readings, crops)) >= 6
+
+
+def test_two_alignment_slots_round_trip_and_decode_together():
+    import dataclasses
+
+    both = dataclasses.replace(TINY, alignment="both")
+    texts = ["ABC1D23", "A", "", "Z9Z9"]
+    labels = encode_texts(texts, both)
+    assert labels.shape == (4, 14) and both.slots == 14
+    pad = len(both.alphabet)
+    assert labels[1].tolist() == [labels[1, 0]] + [pad] * 12 + [labels[1, 0]]  # left- then right-aligned
+    readings = decode(_one_hot(labels, both), both, top_n=3)
+    assert [r.text for r in readings] == texts
+    assert readings[0].confidence == pytest.approx(1.0) and len(readings[3].char_confidences) == 4
+    assert readings[0].alternatives[0] == ("ABC1D23", pytest.approx(1.0))
+    # the left-aligned slots lose count (4639520 read 463950), the right-aligned ones do not:
+    # decoded together, the right-aligned reading's surer count wins
+    probabilities = np.full((14, both.num_classes), 0.02)
+    probabilities[np.arange(14), encode_texts(["4639520"], both)[0]] = 1.0
+    probabilities[:7] = 0.05
+    probabilities[np.arange(7), encode_texts(["463950"], both)[0][:7]] = 0.6
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    assert decode(probabilities[None], both, alignment="left")[0].text == "463950"
+    assert decode(probabilities[None], both, alignment="right")[0].text == "4639520"
+    assert decode(probabilities[None], both)[0].text == "4639520"
+    with pytest.raises(ValueError, match="two-alignment"):
+        decode(probabilities[None, :7], both, alignment="right")
+    with pytest.raises(ValueError, match="slots"):
+        decode(probabilities[None, :5], both)
+    with pytest.raises(ValueError, match="alignment must be one of"):
+        RecognizerConfig(alignment="centre")
+
+
+def test_right_slots_are_added_to_a_left_aligned_recogniser_and_ensembles_mix_them(tmp_path, capsys):
+    import dataclasses
+
+    from lprlab.models.recognizer import add_right_slots, combine_slot_probabilities
+    from lprlab.recognition import Ensemble, Recognizer
+
+    start = build_recognizer(TINY)
+    model, config = add_right_slots(start, TINY)
+    assert config.alignment == "both" and model.output_shape == (None, 14, TINY.num_classes)
+    x = np.random.default_rng(0).random((3, 16, 64, 3)).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(model(x))[:, :7], np.asarray(start(x)), atol=1e-6)  # the left reading kept
+    with pytest.raises(ValueError, match="already reads"):
+        add_right_slots(model, config)
+    save_recognizer(model, config, tmp_path / "both")
+    loaded, loaded_config, _ = load_recognizer(tmp_path / "both")
+    assert loaded_config == config
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    # a left-aligned and a two-alignment member: left slots averaged over both, right slots the one's
+    left_out, both_out = np.asarray(start(x)), np.asarray(model(x))
+    mixed = combine_slot_probabilities([left_out, both_out], 7)
+    np.testing.assert_allclose(mixed[:, :7], (left_out + both_out[:, :7]) / 2)
+    np.testing.assert_allclose(mixed[:, 7:], both_out[:, 7:])
+    assert combine_slot_probabilities([left_out, left_out], 7).shape == left_out.shape
+    crops = [(255 * x[i]).astype(np.uint8) for i in range(3)]
+    ensemble = Ensemble([Recognizer(start, TINY, {}), Recognizer(model, config, {})])
+    assert [r.text for r in ensemble.read(crops)] == [r.text for r in decode(mixed, TINY)]
+    # the command line adds the right slots to --init weights
+    save_recognizer(start, TINY, tmp_path / "start")
+    main(["train", "recognizer", "--init", str(tmp_path / "start"), "--alignment", "both", "--out",
+          str(tmp_path / "run"), "--count", "32", "--val-count", "8", "--epochs", "1", "--seed", "3",
+          "--data-dir", str(tmp_path / "synth")])
+    trained, trained_config, _ = load_recognizer(tmp_path / "run" / "model")
+    assert trained_config.alignment == "both" and trained.output_shape == (None, 14, TINY.num_classes)
+    assert dataclasses.replace(trained_config, alignment="left", seed=0, learning_rate=TINY.learning_rate,
+                               free_text=0.0) == dataclasses.replace(TINY, free_text=0.0)
+    capsys.readouterr()
+    with pytest.raises(SystemExit, match="read both alignments"):
+        main(["train", "recognizer", "--init", str(tmp_path / "run" / "model"), "--alignment", "left",
+              "--out", str(tmp_path / "bad")])

@@ -3,7 +3,11 @@
 
 A plate of up to `max_chars` characters is read as `max_chars` slots, each a softmax over the
 alphabet plus a pad symbol; the text is left-aligned and padded. Two-row plates are read by the
-same net (slots follow the reading order), so the output never depends on the layout.
+same net (slots follow the reading order), so the output never depends on the layout. With
+``alignment="both"`` (0.25.0) the net also reads the text right-aligned in `max_chars` more slots,
+and `decode` takes the text both readings agree on best (after the bidirectional decoders of
+ASTER, Shi et al. 2018): a left-aligned reading that loses count of the characters drops or
+doubles one and shifts the rest, which a right-aligned reading counts from the other end.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from lprlab.models.io import config_from_dict, load_with_metadata, save_with_met
 LATIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PAD = "_"
 CONTEXTS = ("gru", "conv", "attention", "none")
+ALIGNMENTS = ("left", "both")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,6 +64,10 @@ class RecognizerConfig:
             stage's max-pool shrinks the height to this many rows. 0 halves it, as in weights saved without this field
             (2 rows at a 32-px input). A taller input with ``head_rows=2`` has the same weight
             shapes as a 32-px model, so `grow_recognizer` can start it from one.
+        alignment: ``"left"``: `max_chars` slots, the text left-aligned (weights saved before
+            0.25.0). ``"both"``: `max_chars` more slots read the text right-aligned (padded on the
+            left); the output has `slots` = 2 * `max_chars` slots, left-aligned ones first, and
+            `decode` reads both together. `add_right_slots` starts such a net from a left one.
     """
 
     image_size: tuple[int, int] = (32, 128)
@@ -77,6 +86,7 @@ class RecognizerConfig:
     free_text: float = 0.0
     loose_crops: float = 0.0
     head_rows: int = 0
+    alignment: str = "left"
 
     def __post_init__(self):
         if len(set(self.alphabet)) != len(self.alphabet):
@@ -96,6 +106,13 @@ class RecognizerConfig:
                              f"slot-attention model of input height {self.image_size[0]} (or be 0)")
         if self.context not in CONTEXTS:
             raise ValueError(f"context must be one of {CONTEXTS}, got {self.context!r}")
+        if self.alignment not in ALIGNMENTS:
+            raise ValueError(f"alignment must be one of {ALIGNMENTS}, got {self.alignment!r}")
+
+    @property
+    def slots(self) -> int:
+        """Output slots: `max_chars`, twice that with ``alignment="both"``."""
+        return self.max_chars * (2 if self.alignment == "both" else 1)
 
     @property
     def num_classes(self) -> int:
@@ -160,8 +177,9 @@ class ColumnPositions(layers.Layer):
 def build_recognizer(config: RecognizerConfig) -> keras.Model:
     """The recogniser network.
 
-    Input: (batch, height, width, 3) float32 RGB in [0, 1]. Output: (batch, max_chars,
-    num_classes) float32 softmax probabilities, one distribution per slot (the pad class last).
+    Input: (batch, height, width, 3) float32 RGB in [0, 1]. Output: (batch, slots, num_classes)
+    float32 softmax probabilities, one distribution per slot (the pad class last); `slots` is
+    `max_chars`, or twice that with ``alignment="both"`` (left-aligned slots first).
     With `slot_attention` the last stage pools only the height, so the head sees width/8 columns.
     """
     inputs = keras.Input((*config.image_size, 3), name="rec_image")
@@ -225,8 +243,8 @@ def _dense_head(x, config: RecognizerConfig):
     x = layers.Flatten(name="rec_flatten")(x)
     x = layers.Dense(config.dense_units, activation="relu", name="rec_dense")(x)
     x = layers.Dropout(config.dropout, name="rec_dropout")(x)
-    x = layers.Dense(config.max_chars * config.num_classes, name="rec_slots")(x)
-    return layers.Reshape((config.max_chars, config.num_classes), name="rec_reshape")(x)
+    x = layers.Dense(config.slots * config.num_classes, name="rec_slots")(x)
+    return layers.Reshape((config.slots, config.num_classes), name="rec_reshape")(x)
 
 
 def _attention_head(x, config: RecognizerConfig):
@@ -253,7 +271,7 @@ def _attention_head(x, config: RecognizerConfig):
         x = layers.LayerNormalization(name="rec_context_norm")(x + attended)
         hidden = layers.Dense(config.dense_units, activation="relu", name="rec_context_ffn")(x)
         x = layers.LayerNormalization(name="rec_context_norm2")(x + hidden)
-    queries, keys = SlotQueries(config.max_chars, columns, config.dense_units, name="rec_slot_queries")(x)
+    queries, keys = SlotQueries(config.slots, columns, config.dense_units, name="rec_slot_queries")(x)
     attended = layers.MultiHeadAttention(4, config.dense_units // 4, name="rec_attention")(queries, keys)
     x = layers.LayerNormalization(name="rec_norm")(queries + attended)
     x = layers.Dense(config.dense_units, activation="relu", name="rec_slot_dense")(x)
@@ -262,7 +280,8 @@ def _attention_head(x, config: RecognizerConfig):
 
 
 def encode_texts(texts, config: RecognizerConfig) -> np.ndarray:
-    """Texts to slot labels: (batch, max_chars) int32, left-aligned, padded with the pad class.
+    """Texts to slot labels: (batch, slots) int32, left-aligned, padded with the pad class; with
+    ``alignment="both"`` followed by the same text right-aligned (padded on the left).
 
     Raises:
         ValueError: a text is longer than `max_chars` or has a character outside the alphabet.
@@ -277,6 +296,12 @@ def encode_texts(texts, config: RecognizerConfig) -> np.ndarray:
             raise ValueError(f"characters {''.join(outside)!r} of {text!r} are outside the alphabet "
                              f"{config.alphabet!r}")
         labels[row, :len(text)] = [index[c] for c in text]
+    if config.alignment == "both":
+        right = np.full_like(labels, len(config.alphabet))
+        for row, text in enumerate(texts):
+            if text:
+                right[row, config.max_chars - len(text):] = [index[c] for c in text]
+        labels = np.concatenate([labels, right], axis=1)
     return labels
 
 
@@ -292,23 +317,138 @@ class Reading:
     alternatives: tuple[tuple[str, float], ...] = ()
 
 
-def decode(probabilities: np.ndarray, config: RecognizerConfig, top_n: int = 1) -> list[Reading]:
-    """Slot probabilities (batch, max_chars, num_classes) to `Reading`s.
+def decode(probabilities: np.ndarray, config: RecognizerConfig, top_n: int = 1,
+           alignment: str | None = None) -> list[Reading]:
+    """Slot probabilities (batch, slots, num_classes) to `Reading`s.
 
-    The text is the non-pad argmax characters in slot order. Alternatives come from a beam over
-    slots (width `top_n`), with pads removed and equal texts merged.
+    Left-aligned slots: the text is the non-pad argmax characters in slot order, the plate
+    confidence the product of every slot's top probability (pads included); alternatives come
+    from a beam over slots (width `top_n`), with pads removed and equal texts merged.
+
+    With 2 * `max_chars` slots (``alignment="both"``, left-aligned slots first), the two readings
+    are decoded together (`_decode_both`): for every text length L, character i is scored by both
+    its left-aligned slot i and its right-aligned slot max_chars - L + i, the other slots by
+    their pad probability, and the length and text with the highest geometric mean of the two
+    readings' probabilities win (a product of experts, Hinton 2002, over ASTER's two directions).
+
+    Args:
+        probabilities: (batch, max_chars or 2 * max_chars, num_classes) float softmax outputs.
+        config: The recogniser's config (alphabet, max_chars).
+        top_n: Alternatives kept per reading.
+        alignment: None: as the shape says. ``"left"`` or ``"right"``: decode only that half of
+            a two-alignment output (the right one as right-aligned text), for comparisons.
+
+    Raises:
+        ValueError: the slots fit neither `max_chars` nor 2 * `max_chars`, or `alignment` is
+            unknown or asks for the right half of a left-aligned output.
     """
     probabilities = np.asarray(probabilities, np.float64)
+    slots, width = probabilities.shape[1], config.max_chars
+    if slots not in (width, 2 * width):
+        raise ValueError(f"probabilities have {slots} slots; a recogniser of max_chars {width} gives {width} "
+                         f"or {2 * width}")
+    if alignment not in (None, "left", "right", "both"):
+        raise ValueError(f"alignment must be None, 'left', 'right' or 'both', got {alignment!r}")
+    if alignment in ("right", "both") and slots != 2 * width:
+        raise ValueError(f"alignment {alignment!r} needs a two-alignment output of {2 * width} slots, got {slots}")
+    if alignment == "right":
+        probabilities = probabilities[:, width:][:, ::-1]  # right-aligned, read from its end
+    elif alignment == "left" or slots == width:
+        probabilities = probabilities[:, :width]
+    else:
+        return [_decode_both(slots_, config, top_n) for slots_ in probabilities]
     pad = len(config.alphabet)
     readings = []
-    for slots in probabilities:
-        best = slots.argmax(axis=1)
-        top = slots.max(axis=1)
+    for slots_ in probabilities:
+        best = slots_.argmax(axis=1)
+        top = slots_.max(axis=1)
+        if alignment == "right":
+            best, top = best[::-1], top[::-1]
         text = "".join(config.alphabet[c] for c in best if c != pad)
         chars = tuple(float(p) for c, p in zip(best, top) if c != pad)
-        alternatives = _beam(slots, config, top_n) if top_n > 1 else ((text, float(np.prod(top))),)
+        if top_n > 1 and alignment != "right":
+            alternatives = _beam(slots_, config, top_n)
+        else:
+            alternatives = ((text, float(np.prod(top))),)
         readings.append(Reading(text, chars, float(np.prod(top)), alternatives))
     return readings
+
+
+def _decode_both(slots: np.ndarray, config: RecognizerConfig, top_n: int) -> Reading:
+    """One reading from (2 * max_chars, num_classes) left- then right-aligned slot probabilities
+    (see `decode`)."""
+    width, pad = config.max_chars, len(config.alphabet)
+    logs = np.log(np.clip(slots, 1e-12, 1.0))
+    left, right = logs[:width], logs[width:]
+    candidates = []
+    for length in range(width + 1):
+        pads = left[length:, pad].sum() + right[:width - length, pad].sum()
+        joint = left[:length, :pad] + right[width - length:, :pad]  # (length, alphabet)
+        candidates.append((0.5 * (pads + joint.max(axis=1).sum()), length, joint, pads))
+    score, length, joint, pads = max(candidates, key=lambda c: c[0])
+    best = joint.argmax(axis=1)
+    text = "".join(config.alphabet[c] for c in best)
+    # per character: the two slots' geometric mean, normalised over every class
+    both = 0.5 * (left[:length] + right[width - length:])
+    both = np.exp(both - both.max(axis=1, keepdims=True))
+    chars = tuple(float(p) for p in (both / both.sum(axis=1, keepdims=True))[np.arange(length), best])
+    alternatives = ((text, float(np.exp(score))),)
+    if top_n > 1:
+        found: dict[str, float] = {}
+        for _, size, scores, pad_score in candidates:
+            beams = [("", 0.0)]
+            for row in scores:
+                top = np.argsort(row)[::-1][:top_n]
+                beams = sorted(((seq + config.alphabet[c], s + row[c]) for seq, s in beams for c in top),
+                               key=lambda b: -b[1])[:top_n]
+            for seq, s in beams:
+                found[seq] = max(found.get(seq, 0.0), float(np.exp(0.5 * (pad_score + s))))
+        alternatives = tuple(sorted(found.items(), key=lambda kv: -kv[1])[:top_n])
+    return Reading(text, chars, float(np.exp(score)), alternatives)
+
+
+def combine_slot_probabilities(outputs, max_chars: int) -> np.ndarray:
+    """The mean of several recognisers' slot probabilities (an `Ensemble`'s): the left-aligned
+    slots averaged over every member, the right-aligned ones over the members that have them
+    (``alignment="both"``), appended when any does.
+
+    Args:
+        outputs: (batch, max_chars or 2 * max_chars, num_classes) float arrays, one per member.
+
+    Returns:
+        (batch, max_chars or 2 * max_chars, num_classes) float array.
+    """
+    left = np.mean([o[:, :max_chars] for o in outputs], axis=0)
+    right = [o[:, max_chars:] for o in outputs if o.shape[1] == 2 * max_chars]
+    return np.concatenate([left, np.mean(right, axis=0)], axis=1) if right else left
+
+
+def add_right_slots(model: keras.Model, config: RecognizerConfig) -> tuple[keras.Model, RecognizerConfig]:
+    """A two-alignment recogniser (``alignment="both"``) started from a left-aligned
+    slot-attention one: every weight is copied, and the right-aligned slots' queries start as the
+    left ones (training then teaches them to count from the text's end).
+
+    Returns:
+        (the new model, its config).
+
+    Raises:
+        ValueError: `config` has no slot attention or already reads both alignments.
+    """
+    if not config.slot_attention:
+        raise ValueError("add_right_slots needs a slot-attention recogniser (the dense head's slots are one layer)")
+    if config.alignment != "left":
+        raise ValueError(f"the recogniser already reads alignment {config.alignment!r}")
+    new_config = dataclasses.replace(config, alignment="both")
+    grown = build_recognizer(new_config)
+    for layer in model.layers:
+        weights = layer.get_weights()
+        if not weights:
+            continue
+        if layer.name == "rec_slot_queries":
+            queries, positions = weights
+            weights = [np.concatenate([queries, queries]), positions]
+        grown.get_layer(layer.name).set_weights(weights)
+    return grown, new_config
 
 
 def _beam(slots: np.ndarray, config: RecognizerConfig, width: int) -> tuple[tuple[str, float], ...]:
@@ -354,7 +494,7 @@ def load_recognizer(path: str | os.PathLike) -> tuple[keras.Model, RecognizerCon
     model, info, keras_path = load_with_metadata(path, "recognizer", "recogniser weights")
     config = load_config(info["config"])
     expected_in = (None, *config.image_size, 3)
-    expected_out = (None, config.max_chars, config.num_classes)
+    expected_out = (None, config.slots, config.num_classes)
     if tuple(model.input_shape) != expected_in or tuple(model.output_shape) != expected_out:
         raise ValueError(f"weights {str(keras_path)!r} do not fit their metadata: model maps {model.input_shape} "
                          f"to {model.output_shape}, metadata says {expected_in} to {expected_out}")
