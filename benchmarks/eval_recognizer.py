@@ -28,9 +28,12 @@ parser.add_argument("--finetune", action="store_true", help="also fine-tune on h
 parser.add_argument("--epochs", type=int, default=6)
 parser.add_argument("--per-plate", help="write each real crop's reading with patterns here (CSV)")
 parser.add_argument("--real-only", action="store_true", help="only the real sets (no synthetic rows, no speed)")
+parser.add_argument("--decode", choices=("left", "right"),
+                    help="read only one alignment of a two-alignment recogniser (default: both together)")
 parser.add_argument("--synthetic-only", action="store_true", help="skip the real sets (CJK: none exist here)")
 args = parser.parse_args()
 recognizer = load_recognizer(args.weights, args.precision)
+recognizer.alignment = args.decode
 config = recognizer.config
 
 
