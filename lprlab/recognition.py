@@ -39,6 +39,9 @@ class Recognizer:
     """
 
     PRECISIONS = ("float32", "bfloat16")
+    #: How a two-alignment network's slots are decoded (`decode`'s `alignment`): None reads both
+    #: together; ``"left"`` or ``"right"`` one of them (for comparisons).
+    alignment: str | None = None
 
     def __init__(self, model, config, info: dict, precision: str = "float32"):
         if precision not in self.PRECISIONS:
@@ -70,7 +73,7 @@ class Recognizer:
         for start in range(0, len(images), batch_size):
             batch = resize_batch(images[start:start + batch_size], self.config.image_size)
             probabilities = self._forward(batch).numpy()
-            readings.extend(decode(probabilities, self.config, top_n))
+            readings.extend(decode(probabilities, self.config, top_n, self.alignment))
         return readings
 
     def read_files(self, paths, top_n: int = 1) -> list[Reading]:
@@ -127,6 +130,7 @@ class Ensemble:
                                  f"{first.alphabet!r}/{first.max_chars} and {c.alphabet!r}/{c.max_chars}")
         self.config, self.info = first, {"ensemble": [m.info for m in self.members]}
         self.precision = self.members[0].precision
+        self.alignment: str | None = None  # as `Recognizer.alignment`
 
     def _forward(self, batch) -> np.ndarray:
         """Mean slot probabilities of the members for a batch resized to the first member's input
@@ -152,7 +156,8 @@ class Ensemble:
                 if size not in batches:
                     batches[size] = resize_batch(chunk, size)
                 outputs.append(member._forward(batches[size]).numpy())
-            readings.extend(decode(combine_slot_probabilities(outputs, self.config.max_chars), self.config, top_n))
+            readings.extend(decode(combine_slot_probabilities(outputs, self.config.max_chars), self.config, top_n,
+                                   self.alignment))
         return readings
 
     def read_files(self, paths, top_n: int = 1) -> list[Reading]:
