@@ -35,7 +35,7 @@ COMPLETIONS = pathlib.Path(__file__).with_name("openalpr_dev_completions.csv")
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--detector", default="weights/detector")
-parser.add_argument("--recognizer", default="weights/recognizer_latin,weights/recognizer_latin_h64",
+parser.add_argument("--recognizer", default="weights/recognizer_latin_both,weights/recognizer_latin_h64_both",
                     help="recogniser weights; A,B averages several (default: the shipped pair; --finetune tunes the first)")
 parser.add_argument("--video-recognizer", default="weights/recognizer_latin",
                     help="recogniser weights on the clips (default: as `lprlab video`, lprlab.recognition.VIDEO_WEIGHTS)")

@@ -2,7 +2,7 @@
 sets (exact and O/0 I/1 merged; raw, and fitted to the region's plate patterns as the end-to-end
 reader does), speed, and with --finetune the fine-tuned model on held-out real crops.
 
-    .venv/bin/python benchmarks/eval_recognizer.py [--weights weights/recognizer_latin[,weights/recognizer_latin_h64]] [--finetune]
+    .venv/bin/python benchmarks/eval_recognizer.py [--weights weights/recognizer_latin_both[,weights/recognizer_latin_h64_both]] [--finetune]
         [--precision bfloat16]
     .venv/bin/python benchmarks/eval_recognizer.py --weights weights/recognizer_cjk --synthetic-only
     .venv/bin/python benchmarks/eval_recognizer.py --per-plate a.csv   # each real crop's outcome, with patterns
@@ -20,7 +20,7 @@ from lprlab.images import read_image  # noqa: E402
 from lprlab.recognition import load_recognizer  # noqa: E402
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--weights", default="weights/recognizer_latin,weights/recognizer_latin_h64",
+parser.add_argument("--weights", default="weights/recognizer_latin_both,weights/recognizer_latin_h64_both",
                     help="A,B averages several (default: the shipped pair; --finetune tunes the first)")
 parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16"))
 parser.add_argument("--count", type=int, default=3000, help="synthetic test crops")

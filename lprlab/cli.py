@@ -385,7 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     read = commands.add_parser("read", help="read plate crops (PNG/JPEG)")
     read.add_argument("images", nargs="+", metavar="IMG")
     read.add_argument("--weights", help="weights path without suffix; A,B averages several (default: the shipped "
-                      "pair weights/recognizer_latin,weights/recognizer_latin_h64; weights/recognizer_latin alone is "
+                      "pair weights/recognizer_latin_both,weights/recognizer_latin_h64_both; weights/recognizer_latin alone is "
                       "about 2.5x faster)")
     read.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
     read.add_argument("--precision", default="float32", choices=("float32", "bfloat16"),
@@ -440,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--base-scale", type=float, default=1.0, help="detector's first pyramid scale")
     alpr.add_argument("--min-confidence", type=float, default=0.1,
                       help="drop boxes whose reading is less likely than this (after post-processing)")
-    alpr.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin,weights/recognizer_latin_h64); A,B reads with "
+    alpr.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin_both,weights/recognizer_latin_h64_both); A,B reads with "
                                         "an ensemble of several")
     alpr.add_argument("--enhance", action="store_true", help="super-resolve small plates first (weights/enhancer_x4)")
     alpr.add_argument("--enhance-below", type=float, default=16.0, metavar="PX",

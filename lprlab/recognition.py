@@ -11,11 +11,15 @@ from lprlab.images import read_image, resize_batch
 from lprlab.models.recognizer import Reading, combine_slot_probabilities, decode, load_recognizer as _load
 
 WEIGHTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "weights"
-#: The shipped Latin reader: recogniser 0.15 (32x128) and its 64x128 growth, averaged (`Ensemble`).
-#: On the 599 real dev crops the pair reads 469 against 447 for 0.15 alone (README, "Recogniser
-#: results"); the single 32x128 network, ``weights/recognizer_latin``, is about 2.5x faster.
-DEFAULT_WEIGHTS = (WEIGHTS_DIR / "recognizer_latin", WEIGHTS_DIR / "recognizer_latin_h64")
-#: What `lprlab video` reads with by default: the pair's 32x128 network alone. A video reads every
+#: The shipped Latin reader (0.25.0): two two-alignment recognisers (32x128 and 64x128, left- and
+#: right-aligned slots decoded together), averaged (`Ensemble`). On the 599 real dev crops the pair
+#: reads 503 against 474 for the pair shipped in 0.21.0-0.24.0 (0.15 and its 64x128 growth) and 447
+#: for 0.15 alone (README, "Recogniser results"); 0.15 alone, ``weights/recognizer_latin``, is the
+#: fastest reader.
+DEFAULT_WEIGHTS = (WEIGHTS_DIR / "recognizer_latin_both", WEIGHTS_DIR / "recognizer_latin_h64_both")
+#: What `lprlab video` reads with by default: recogniser 0.15 (32x128) alone (the 32x128 member of
+#: the pair shipped in 0.21.0-0.24.0; the two-alignment 32x128 network alone reads 15 of the 17 dev
+#: clips, one fewer, README). A video reads every
 #: frame and votes each track's text over its frames, which does for a clip what averaging two
 #: networks does for one photo; the pair read the same 16 of the 17 dev clips, at 9 frames/s
 #: instead of 10 or more at 640x480 (README, "End-to-end results").

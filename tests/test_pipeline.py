@@ -13,7 +13,7 @@ from lprlab.pipeline import PlateResult, annotate, crop_box
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SHIPPED = all((ROOT / "weights" / f"{name}.keras").is_file()
-              for name in ("detector", "recognizer_latin", "recognizer_latin_h64"))
+              for name in ("detector", "recognizer_latin", "recognizer_latin_both", "recognizer_latin_h64_both"))
 needs_weights = pytest.mark.skipif(not SHIPPED, reason="shipped detector and recogniser weights are absent")
 
 

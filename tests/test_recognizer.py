@@ -341,6 +341,7 @@ def test_the_default_reader_is_the_shipped_pair_and_reads_a_synthetic_plate():
     reader = load_reader()
     assert isinstance(reader, Ensemble) and len(reader.members) == len(DEFAULT_WEIGHTS) == 2
     assert sorted(tuple(m.config.image_size) for m in reader.members) == [(32, 128), (64, 128)]
+    assert all(m.config.alignment == "both" for m in reader.members)  # 0.25.0: two alignments
     assert reader.precision == "float32"
     crops = [make_plate_crop(resolve_formats("br_mercosur"), np.random.default_rng([11, i]), (96, 288))
              for i in range(8)]
