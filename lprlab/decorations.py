@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from lprlab.formats import PlateVariant
-from lprlab.plate_parts import Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, Scenery, SideMark
+from lprlab.plate_parts import Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, Scenery, Seal, SideMark, Slots
 
 FONTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "fonts"
 SUPERSAMPLE = 2
@@ -202,6 +202,30 @@ def _bolts(decoration: Bolts, draw, size, scheme, text) -> None:
         x, y = fx * width, fy * height
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(168, 170, 172), outline=(90, 90, 92), width=max(1, int(r / 4)))
         draw.line((x - 0.6 * r, y, x + 0.6 * r, y), fill=(70, 70, 72), width=max(1, int(r / 4)))
+
+
+@draw_decoration.register
+def _slots(decoration: Slots, draw, size, scheme, text) -> None:
+    width, height = size
+    half_w, half_h = decoration.size[0] * width / 2, decoration.size[1] * height / 2
+    for fx, fy in decoration.positions:
+        x, y = fx * width, fy * height
+        # the hole (the car body behind it, dark), its lit lower lip a shade lighter than the plate
+        draw.rounded_rectangle((x - half_w, y - half_h, x + half_w, y + half_h), radius=half_h, fill=(38, 38, 40))
+        lip = tuple(min(255, c + 25) for c in scheme.background)
+        draw.line((x - 0.8 * half_w, y + half_h, x + 0.8 * half_w, y + half_h), fill=lip, width=max(1, int(half_h / 3)))
+
+
+@draw_decoration.register
+def _seal(decoration: Seal, draw, size, scheme, text) -> None:
+    width, height = size
+    r = decoration.radius * height
+    x, y = decoration.position[0] * width, decoration.position[1] * height
+    draw.ellipse((x - r, y - r, x + r, y + r), fill=(176, 28, 34), outline=(110, 14, 18), width=max(1, int(r / 5)))
+    h = 0.35 * r
+    draw.ellipse((x - 0.5 * r - h, y - 0.5 * r - h, x - 0.5 * r + h, y - 0.5 * r + h), fill=(226, 92, 96))
+    # the wire that ties the seal to the car
+    draw.line((x + 0.7 * r, y + 0.4 * r, x + 2.2 * r, y + 0.9 * r), fill=(120, 120, 124), width=max(1, int(r / 6)))
 
 
 @draw_decoration.register

@@ -53,7 +53,8 @@ STRAIGHT_SHORT_W = "\ue006"
 _QUANTIFIED = re.compile(r"([LDNA])\{(\d+),(\d+)\}")
 
 from lprlab.plate_parts import (  # noqa: E402,F401 (re-exported: the catalogue imports them from here)
-    RGB, Band, Bolts, Border, Box, Caption, ColourScheme, Decoration, EUStars, Flag, Row, Scenery, SideMark,
+    RGB, Band, Bolts, Border, Box, Caption, ColourScheme, Decoration, EUStars, Flag, Row, Scenery, Seal, SideMark,
+    Slots,
 )
 
 

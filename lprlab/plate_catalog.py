@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lprlab.formats import (
     LETTERS, ROUNDED_O, SHORT_VERTEX_W, SLAB_I, STRAIGHT_SHORT_W, STRAIGHT_W, Band, Bolts, Border, Caption, ColourScheme, EUStars, Flag, PlateFormat, PlateVariant, Row, Scenery,
-    SideMark,
+    Seal, SideMark, Slots,
 )
 
 DIN = "OSP-DIN.ttf"
@@ -113,22 +113,33 @@ BR_CITIES = ("SP-SAO PAULO", "RJ-RIO DE JANEIRO", "MG-BELO HORIZONTE", "PR-CURIT
 # less (README, "Plate formats"), so the catalogue draws as 0.18.0 did.
 BR_GREY_FORMS = "O" + ROUNDED_O + "W" + SHORT_VERTEX_W
 
-BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), grey plate with city line", (
-    PlateVariant(
-        name="br_1990", size_mm=(400, 130), patterns=("LLL·DDDD", "LLL-DDDD"),
-        rows=(Row(top=0.3, bottom=0.9, left=0.04, right=0.96),),
-        schemes=(ColourScheme((188, 190, 192), BLACK, BLACK), ColourScheme((176, 178, 180), (25, 25, 25), (40, 40, 40)),
-                 ColourScheme((190, 30, 35), (245, 245, 245), (245, 245, 245))),
-        fonts=(NARROW, NARROW, DEJAVU, ROBOTO, ROBOTO_MEDIUM, DIN, MONO, HIGHWAY_C, HIGHWAY_D, PLAY_BOLD,
-               PLAY_BOLD, PLAY),
-        decorations=(Border(width=0.03, inset=0.015), Caption((0.12, 0.06, 0.88, 0.22), BR_CITIES),
-                     Bolts(((0.05, 0.14), (0.95, 0.14)), radius=0.03)),
+BR_GREY_SCHEMES = (ColourScheme((188, 190, 192), BLACK, BLACK), ColourScheme((176, 178, 180), (25, 25, 25), (40, 40, 40)),
+                   ColourScheme((190, 30, 35), (245, 245, 245), (245, 245, 245)))
+BR_GREY_FONTS = (NARROW, NARROW, DEJAVU, ROBOTO, ROBOTO_MEDIUM, DIN, MONO, HIGHWAY_C, HIGHWAY_D, PLAY_BOLD, PLAY_BOLD,
+                 PLAY)
+# The grey plates' two mounting slots just under the characters (0.26.0: the real dev photos show
+# them under nearly every plate, and a slot under a round O reads as a Q's tail), and on rear
+# plates the red seal over the left bolt.
+BR_GREY_SLOTS = Slots(((0.3, 0.935), (0.7, 0.935)), size=(0.04, 0.07))
+
+
+def _br_grey(name: str, rear: bool) -> PlateVariant:
+    bolts = Bolts(((0.05, 0.14), (0.95, 0.14)), radius=0.03)
+    return PlateVariant(
+        name=name, size_mm=(400, 130), patterns=("LLL·DDDD", "LLL-DDDD"),
+        rows=(Row(top=0.3, bottom=0.9, left=0.04, right=0.96),), schemes=BR_GREY_SCHEMES, fonts=BR_GREY_FONTS,
+        decorations=(Border(width=0.03, inset=0.015), Caption((0.12, 0.06, 0.88, 0.22), BR_CITIES), bolts,
+                     BR_GREY_SLOTS, *((Seal((0.05, 0.14)),) if rear else ())),
         # glyph_aliases="O0" (the letter O drawn as the digit 0's stadium) was tried in 0.9.0 and
         # is off: the recogniser trained with it read the real grey plates' O *and* 0 as D (README).
         # Since 0.14.0 the O is drawn instead as a rounded rectangle as wide as the font's O, and
         # the W with a short middle vertex, as the real grey plates draw them.
         glyph_aliases=BR_GREY_FORMS,
-    ),
+    )
+
+
+BR_OLD = PlateFormat("br_old", "Brazil (1990-2018): ABC·1234 (also ABC-1234), grey plate with city line", (
+    _br_grey("br_1990", rear=True), _br_grey("br_1990_front", rear=False),
 ))
 
 

@@ -93,6 +93,27 @@ class Bolts:
 
 
 @dataclasses.dataclass(frozen=True)
+class Slots:
+    """Oblong mounting slots punched through the plate at the given (x, y) centre fractions,
+    `size` = (width, height) as fractions of the plate's width and height. Brazil's grey plates
+    carry two just under the characters (at about 0.3 and 0.7 of the width): on the real dev
+    photos a slot under a round O looks like a Q's tail (0.25.0's reader read `OKL1235` as
+    `QKL1235`)."""
+
+    positions: tuple[tuple[float, float], ...]
+    size: tuple[float, float] = (0.035, 0.05)
+
+
+@dataclasses.dataclass(frozen=True)
+class Seal:
+    """The red plastic seal (Brazil's *lacre*) over a rear plate's left bolt, at the (x, y) centre
+    fraction; `radius` is a fraction of plate height."""
+
+    position: tuple[float, float]
+    radius: float = 0.06
+
+
+@dataclasses.dataclass(frozen=True)
 class Border:
     """A frame inset by `inset` drawn `width` thick (fractions of plate height); scheme colour."""
 
@@ -125,4 +146,4 @@ class SideMark:
             raise ValueError(f"SideMark share must be in [0, 1], got {self.share}")
 
 
-Decoration = Band | Caption | Scenery | EUStars | Flag | Bolts | Border | SideMark
+Decoration = Band | Caption | Scenery | EUStars | Flag | Bolts | Slots | Seal | Border | SideMark

@@ -356,3 +356,24 @@ def test_side_mark_rejects_unknown_kinds_and_shares():
         SideMark(("banner",))
     with pytest.raises(ValueError, match="share"):
         SideMark(("seal",), 1.5)
+
+
+def test_grey_br_plates_have_dark_mounting_slots_under_the_characters_and_rear_plates_a_red_seal():
+    br = get_format("br_old")
+    assert {v.name for v in br.variants} == {"br_1990", "br_1990_front"}
+    for variant in ("br_1990", "br_1990_front"):
+        plate = render_plate("OKL1235", br, np.random.default_rng(3), height_px=100, variant=variant)
+        image = plate.image.astype(int)
+        h, w = image.shape[:2]
+        bottom = max(box[1] + box[3] for box in plate.char_boxes)
+        for fx in (0.3, 0.7):  # a dark slot under the characters, at 0.3 and 0.7 of the width
+            slot = image[round(0.935 * h), round(fx * w)]
+            assert slot.max() < 60, (variant, fx, slot)
+            assert round(0.935 * h) >= bottom - 2  # it sits under the characters, not on them
+        seal = image[round(0.14 * h), round(0.05 * w)]
+        is_red = seal[0] > 120 and seal[1] < 80 and seal[2] < 80
+        background = image[round(0.25 * h), w // 2]
+        if variant == "br_1990":
+            assert is_red, seal
+        elif not (background[0] > 150 and background[1] < 80):  # a red plate's seal is not apart from it
+            assert not is_red, seal

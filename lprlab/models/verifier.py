@@ -128,14 +128,56 @@ def save_verifier(model: keras.Model, config: VerifierConfig, path: str | os.Pat
     return save_with_metadata(model, "verifier", config, path, metadata)
 
 
-def load_verifier(path: str | os.PathLike) -> Verifier:
-    """Loads verifier weights and checks them against their metadata.
+class VerifierEnsemble:
+    """Several verifiers judging the same boxes; a box's plate probability is the mean of theirs.
+
+    Verifiers trained with different seeds or recipes reject different real plates and accept
+    different clutter; their mean is the usual variance-reducing ensemble (Dietterich 2000).
+
+    Args:
+        members: Two or more `Verifier`s.
+        combine: ``"mean"`` averages the probabilities; ``"logit"`` averages the logits (the
+            geometric mean of the odds: a box any member is sure is clutter stays out).
+
+    Raises:
+        ValueError: fewer than two members, or an unknown `combine`.
+    """
+
+    def __init__(self, members, combine: str = "mean"):
+        self.members = tuple(members)
+        if len(self.members) < 2:
+            raise ValueError(f"a verifier ensemble needs at least two members, got {len(self.members)}")
+        if combine not in ("mean", "logit"):
+            raise ValueError(f"combine must be 'mean' or 'logit', got {combine!r}")
+        self.combine = combine
+        boxes = {member.info.get("boxes") for member in self.members}
+        # The detector fits boxes first only when every member learnt fitted boxes.
+        self.info = {"boxes": boxes.pop() if len(boxes) == 1 else None, "members": [m.info for m in self.members]}
+        self.config = self.members[0].config
+
+    def scores(self, image: np.ndarray, boxes) -> np.ndarray:
+        """Plate probabilities, (n,) float32 in [0, 1], of `boxes` ((n, 4) (x, y, w, h) px) of
+        `image` ((H, W, 3) uint8 RGB): the members' combined."""
+        every = np.stack([member.scores(image, boxes).astype(np.float64) for member in self.members])
+        if self.combine == "mean":
+            return every.mean(axis=0).astype(np.float32)
+        clipped = np.clip(every, 1e-7, 1 - 1e-7)
+        logit = np.log(clipped / (1 - clipped)).mean(axis=0)
+        return (1.0 / (1.0 + np.exp(-logit))).astype(np.float32)
+
+
+def load_verifier(path) -> Verifier | VerifierEnsemble:
+    """Loads verifier weights and checks them against their metadata. A list of paths, or one
+    string of comma-separated paths, loads a `VerifierEnsemble` (mean probability) of them.
 
     Raises:
         FileNotFoundError: ``<path>.keras`` or ``<path>.json`` is missing.
         ValueError: the metadata does not describe a verifier, or the model's input or output does
             not fit it.
     """
+    if isinstance(path, (list, tuple)) or (isinstance(path, str) and "," in path):
+        paths = [p.strip() for p in path.split(",")] if isinstance(path, str) else list(path)
+        return VerifierEnsemble([load_verifier(p) for p in paths if str(p).strip()])
     model, info, keras_path = load_with_metadata(path, "verifier", "verifier weights")
     config = config_from_dict(VerifierConfig, info["config"])
     if tuple(model.input_shape[1:3]) != tuple(config.image_size) or tuple(model.output_shape[1:]) != (1,):
