@@ -59,6 +59,32 @@ def test_save_load_round_trip_and_mismatch(verifier, tmp_path):
         load_verifier(tmp_path / "missing")
 
 
+def test_an_ensemble_averages_its_members_and_loads_from_comma_separated_paths(tmp_path):
+    from lprlab.models.verifier import VerifierEnsemble
+
+    sure, doubtful = _constant_verifier(4.0), _constant_verifier(-2.0)
+    image = np.zeros((80, 160, 3), np.uint8)
+    boxes = [[10, 10, 60, 20], [40, 30, 50, 16]]
+    p_sure, p_doubtful = 1 / (1 + np.exp(-4.0)), 1 / (1 + np.exp(2.0))
+    mean = VerifierEnsemble([sure, doubtful]).scores(image, boxes)
+    np.testing.assert_allclose(mean, [(p_sure + p_doubtful) / 2] * 2, rtol=1e-5)
+    logit = VerifierEnsemble([sure, doubtful], combine="logit").scores(image, boxes)
+    np.testing.assert_allclose(logit, [1 / (1 + np.exp(-1.0))] * 2, rtol=1e-4)  # mean logit (4 - 2) / 2
+    assert VerifierEnsemble([sure, doubtful]).scores(image, np.zeros((0, 4))).shape == (0,)
+    save_verifier(sure.model, sure.config, tmp_path / "a")
+    save_verifier(doubtful.model, doubtful.config, tmp_path / "b")
+    loaded = load_verifier(f"{tmp_path / 'a'},{tmp_path / 'b'}")
+    assert isinstance(loaded, VerifierEnsemble) and len(loaded.members) == 2
+    np.testing.assert_allclose(loaded.scores(image, boxes), mean, rtol=1e-5)
+    assert isinstance(load_verifier([tmp_path / "a", tmp_path / "b"]), VerifierEnsemble)
+    with pytest.raises(ValueError, match="at least two"):
+        VerifierEnsemble([sure])
+    with pytest.raises(ValueError, match="combine"):
+        VerifierEnsemble([sure, doubtful], combine="max")
+    with pytest.raises(FileNotFoundError):
+        load_verifier(f"{tmp_path / 'a'},{tmp_path / 'missing'}")
+
+
 def test_detect_drops_what_the_verifier_rejects():
     import keras
     keras.utils.set_random_seed(0)
