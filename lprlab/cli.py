@@ -160,7 +160,8 @@ def _train_verifier(args) -> None:
     backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
     train_verifier_synthetic(VerifierConfig(seed=args.seed), args.out, args.detector, args.images, args.val_images,
                              args.epochs, args.data_dir, backgrounds, verbose=2, wide=args.wide_positives,
-                             wide_min_iou=args.wide_min_iou, photometric=args.photometric, camera=args.camera)
+                             wide_min_iou=args.wide_min_iou, photometric=args.photometric, camera=args.camera,
+                             soft=args.soft_plates)
     print(args.out)
 
 
@@ -579,6 +580,9 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--camera", type=float, default=0.0,
                      help="share of sample images that also show a camera's time stamp (OSD) in a corner and "
                           "lit tail lamps, as negatives")
+    ver.add_argument("--soft-plates", type=float, default=0.0,
+                     help="share of the plates pasted on photos seen at a lower resolution than their size "
+                          "(blurred, as a far or moving plate), as positives")
     ver.set_defaults(run=_train_verifier)
     box = train.add_parser("box-regressor", help="train the box regressor that fits a detection's box to its plate")
     box.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

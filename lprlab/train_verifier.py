@@ -29,8 +29,16 @@ POSITIVE_IOU, NEGATIVE_IOU = 0.5, 0.25
 SAMPLES_VERSION = "v4"  # v1: plates only on the scenes' cars (the verifier learnt photo texture = no plate);
 # v2: + plates pasted on photos; v3: + distractors (time stamps, emblems, words); v4: + plates in frames;
 # with `camera` > 0 (0.25.0) that share of the images also carries a camera's OSD and glowing tail lamps (tag -camera<x>)
+# with `soft` > 0 (0.26.0) that share of the pasted plates is seen at a lower resolution than its size (tag -soft<x>)
 WIDE_SPREAD = 2.0  # how much more widely `wide_positives` jitters than `_jitter`
 FRAME_SHARE = 0.4  # of the plates pasted on photos, the share set in a licence-plate frame
+# Soft plates (0.26.0, tag -soft<x>): on the real US CCTV stills the shipped verifier v10c rejects
+# plates whose pixels are fewer than their size (`AYE132`, `TRZ951`, `FK4W3L`, `CLT0108`: 0.001-0.24,
+# defocused, moving or upscaled), where the pasted plates were all drawn sharp at their size. A
+# soft plate is seen at this share of its pasted height (Real-ESRGAN's degradation model) and
+# scaled back up.
+SOFT_RESOLUTION = (0.25, 0.7)
+SOFT_MIN_PX = 5.0
 # Per-crop photometric augmentation (0.23.0): on the real US photos the shipped verifier rejects clear
 # plates that are dark, dull or washed out (`AYX8803`, `FK4W3L`, `CJ8P4V`: 0.01-0.05 on well-fitted
 # boxes), where the whole-image `scene` augmentation never makes one plate darker than its car.
@@ -92,14 +100,39 @@ def frame_plate(plate: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray
     return framed, (side, top, w, h)
 
 
+def soften_plate(plate: np.ndarray, target_height_px: float, rng: np.random.Generator) -> np.ndarray:
+    """`plate` ((H, W, 3) uint8 RGB, to be pasted `target_height_px` pixels high) as a camera with
+    fewer pixels on it sees it: degraded to `SOFT_RESOLUTION` of that height (at least
+    `SOFT_MIN_PX`; blur, downscale, noise and JPEG after Real-ESRGAN, `lprlab.augment.low_resolution`)
+    and scaled back up bilinearly to its own size. A plate already at or under the lowest
+    resolution is returned unchanged."""
+    import cv2  # noqa: PLC0415
+
+    from lprlab.augment import low_resolution  # noqa: PLC0415
+
+    low = max(SOFT_MIN_PX, target_height_px * rng.uniform(*SOFT_RESOLUTION))
+    scale = plate.shape[0] / low
+    if scale <= 1:
+        return plate
+    small = low_resolution(plate, rng, scale=scale)
+    return cv2.resize(small, (plate.shape[1], plate.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
 def paste_plates(image: np.ndarray, formats, rng: np.random.Generator, count: int,
-                 height_px: tuple[float, float] = (14.0, 64.0), avoid=None, frame_share: float = 0.0) -> np.ndarray:
+                 height_px: tuple[float, float] = (14.0, 64.0), avoid=None, frame_share: float = 0.0,
+                 soft: float = 0.0, soft_rng: np.random.Generator | None = None) -> np.ndarray:
     """Pastes `count` random plates of `formats` onto `image` ((H, W, 3) uint8 RGB, in place), each
     `height_px` high (uniform), posed as recogniser crops are, anywhere in the image. Plates on
     real photos teach the verifier that a photo's texture around a box is no sign of a false one
     (the scenes' plates all sit on procedural cars). A plate that would overlap a box of `avoid`
     ((k, 4) px) is drawn again elsewhere (up to 10 tries, then left out). A `frame_share` of the
     plates sit in a licence-plate frame (`frame_plate`; the box is the plate's, not the frame's).
+    A `soft` share of them is seen at a lower resolution than its size (`soften_plate`); those
+    draws come from `soft_rng` (required when `soft` > 0), so that the other draws stay those of
+    `soft` = 0.
+
+    Raises:
+        ValueError: `soft` > 0 without a `soft_rng`.
 
     Returns:
         (count, 4) float32 boxes (x, y, w, h) px of the pasted plates.
@@ -110,6 +143,8 @@ def paste_plates(image: np.ndarray, formats, rng: np.random.Generator, count: in
     from lprlab.render import random_plate  # noqa: PLC0415
     from lprlab.scene import paste_plate, project_plate  # noqa: PLC0415
 
+    if soft > 0 and soft_rng is None:
+        raise ValueError("paste_plates with soft > 0 needs a soft_rng")
     height, width = image.shape[:2]
     boxes = []
     avoid = np.reshape(avoid if avoid is not None else [], (-1, 4)).astype(np.float32)
@@ -120,6 +155,8 @@ def paste_plates(image: np.ndarray, formats, rng: np.random.Generator, count: in
         if frame_share > 0 and rng.random() < frame_share:
             plate, inner = frame_plate(plate, rng)
         target = rng.uniform(*height_px)
+        if soft > 0 and soft_rng.random() < soft:
+            plate = soften_plate(plate, target * plate.shape[0] / inner[3], soft_rng)
         scale = target / inner[3]
         small = cv2.resize(plate, (max(2, round(plate.shape[1] * scale * 1.2)), max(2, round(plate.shape[0] * scale * 1.2))),
                            interpolation=cv2.INTER_AREA)
@@ -385,7 +422,7 @@ def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: Ve
 def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, folder: str | os.PathLike,
                       backgrounds: str | None = None, progress: bool = True,
                       wide: int = 0, wide_min_iou: float = POSITIVE_IOU,
-                      camera: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+                      camera: float = 0.0, soft: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Generates (or completes) the verifier's samples from `images` images and loads them.
 
     Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene, or (40% of the
@@ -393,7 +430,9 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
     (`paste_plates`, `FRAME_SHARE` of them in frames); with up to 3 distractors (`paste_distractors`: time stamps, emblems, words)
     drawn clear of the plates; with `camera` > 0 that share of the images also gets a camera's
     on-screen display and lit tail lamps (`camera_clutter`, drawn from ``default_rng([seed, i, 7])``
-    so the other draws stay those of `camera` = 0); then the ``scene`` augmentation; `wide` more
+    so the other draws stay those of `camera` = 0); with `soft` > 0 that share of the pasted plates
+    is seen at a lower resolution than its size (`soften_plate`, drawn from
+    ``default_rng([seed, i, 11])``); then the ``scene`` augmentation; `wide` more
     widely jittered positives per plate (see `verifier_samples`).
     Shard k (images k*SHARD to (k+1)*SHARD - 1) is ``folder/shard-<k>.npz``, written atomically.
 
@@ -426,7 +465,8 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
                     image = background(rng, (720, 1280), photos, photo_fraction=1.0).copy()
                     decoys = paste_distractors(image, rng, int(rng.integers(0, 4)))
                     truths = paste_plates(image, formats, rng, int(rng.integers(1, 4)), avoid=decoys,
-                                          frame_share=FRAME_SHARE)
+                                          frame_share=FRAME_SHARE, soft=soft,
+                                          soft_rng=np.random.default_rng([seed, i, 11]) if soft > 0 else None)
                 else:
                     scene = make_scene(formats, rng, "cctv" if rng.random() < 0.6 else "parking", photos)
                     image, truths = scene.image, np.float32([p.box for p in scene.plates]).reshape(-1, 4)
@@ -561,15 +601,16 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
                              data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
                              verbose: int | str = "auto", wide: int = 0,
                              wide_min_iou: float = POSITIVE_IOU, photometric: float = 0.0,
-                             camera: float = 0.0) -> keras.callbacks.History:
+                             camera: float = 0.0, soft: float = 0.0) -> keras.callbacks.History:
     """Mines (or reuses) the samples of `images` training and `val_images` validation images with
     the detector `detector_path` (the shipped one by default), then trains. The sets live in
-    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-fitted][-photos][-wide<n>[-iou<x>]][-camera<x>]-<images>-s<seed>``
+    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-fitted][-photos][-wide<n>[-iou<x>]][-camera<x>][-soft<x>]-<images>-s<seed>``
     (``-fitted``: the detector's boxes are fitted by the shipped box regressor, as `Detector.detect`
     with ``fit_first`` shows them to a verifier);
     validation uses seed ``config.seed + 1``; `wide`: more widely jittered positives per plate
     (`verifier_samples`); `camera`: share of images with a camera's OSD and lit tail lamps
-    (`make_verifier_set`); `photometric`: see `train_verifier`."""
+    (`make_verifier_set`); `soft`: share of pasted plates seen at a lower resolution than their size
+    (`soften_plate`); `photometric`: see `train_verifier`."""
     from lprlab.detection import load_detector  # noqa: PLC0415
 
     detector = load_detector(detector_path, "float32", verify=False, searcher=False)
@@ -578,14 +619,15 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
            f"{'-fitted' if detector.box_regressor is not None else ''}"
            f"{'-photos' if backgrounds else ''}{f'-wide{wide}' if wide else ''}"
            f"{f'-iou{wide_min_iou:g}' if wide and wide_min_iou != POSITIVE_IOU else ''}"
-           f"{f'-camera{camera:g}' if camera else ''}")
+           f"{f'-camera{camera:g}' if camera else ''}{f'-soft{soft:g}' if soft else ''}")
     data_dir = pathlib.Path(data_dir)
     train = make_verifier_set(detector, config, images, config.seed,
                               data_dir / f"verifier-{tag}-{images}-s{config.seed}", backgrounds, progress=verbose != 0,
-                              wide=wide, wide_min_iou=wide_min_iou, camera=camera)
+                              wide=wide, wide_min_iou=wide_min_iou, camera=camera, soft=soft)
     validation = make_verifier_set(detector, config, val_images, config.seed + 1,
                                    data_dir / f"verifier-{tag}-{val_images}-s{config.seed + 1}", backgrounds,
-                                   progress=verbose != 0, wide=wide, wide_min_iou=wide_min_iou, camera=camera)
+                                   progress=verbose != 0, wide=wide, wide_min_iou=wide_min_iou, camera=camera,
+                                   soft=soft)
     return train_verifier(config, run_dir, train, validation, epochs, verbose=verbose,
                           boxes="fitted" if detector.box_regressor is not None else "searched", photometric=photometric)
 

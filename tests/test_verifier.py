@@ -250,3 +250,34 @@ def test_camera_clutter_draws_osd_and_lamps_clear_of_plates_and_is_seeded():
         camera_clutter(again, np.random.default_rng(seed), plates)
         assert np.array_equal(again, image)
     assert seen >= 10
+
+
+def test_soft_plates_are_blurred_at_their_size_and_leave_the_other_draws_alone():
+    import cv2
+
+    from lprlab.formats import resolve_formats
+    from lprlab.render import random_plate
+    from lprlab.train_verifier import paste_plates, soften_plate
+
+    plate = random_plate(resolve_formats(["eu"])[0], np.random.default_rng(0), 64).image
+    soft = soften_plate(plate, 30.0, np.random.default_rng(1))
+    assert soft.shape == plate.shape and soft.dtype == np.uint8
+    sharpness = lambda im: cv2.Laplacian(cv2.cvtColor(im, cv2.COLOR_RGB2GRAY), cv2.CV_64F).var()  # noqa: E731
+    assert sharpness(soft) < 0.5 * sharpness(plate)
+    np.testing.assert_array_equal(soft, soften_plate(plate, 30.0, np.random.default_rng(1)))  # seeded
+    tiny = plate[:4]
+    assert soften_plate(tiny, 30.0, np.random.default_rng(1)) is tiny  # already under the lowest resolution
+
+    formats = resolve_formats(["eu", "us"])
+    images, boxes = [], []
+    for share in (0.0, 1.0):
+        image = np.full((240, 480, 3), 90, np.uint8)
+        boxes.append(paste_plates(image, formats, np.random.default_rng(5), 2, height_px=(20, 40), soft=share,
+                                  soft_rng=np.random.default_rng([5, 11])))
+        images.append(image)
+    np.testing.assert_array_equal(boxes[0], boxes[1])  # the same plates in the same places
+    assert not np.array_equal(images[0], images[1])
+    x, y, w, h = boxes[0][0].astype(int)
+    assert sharpness(images[1][y:y + h, x:x + w]) < sharpness(images[0][y:y + h, x:x + w])
+    with pytest.raises(ValueError, match="soft_rng"):
+        paste_plates(np.zeros((100, 200, 3), np.uint8), formats, np.random.default_rng(0), 1, soft=0.5)
