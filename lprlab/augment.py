@@ -28,35 +28,61 @@ class PlateDownscale(A.ImageOnlyTransform):
     This is the low-resolution (LR) camera: the unit is the plate's height in pixels, the unit of
     the zoom-and-enhance study. Inputs already smaller than the target are left alone.
 
+    Security cameras add two marks of their own (0.27.0): many stills are their small frames
+    pixel-doubled (nearest-neighbour upscaling: the blocks of the real `wts-lg-*` US photos, 86 of
+    the 114 US dev photos) and JPEG-compressed at the frame's own resolution, so the blocks and the
+    8x8 JPEG grid are the LR pixels', not the crop's.
+
     Args:
         height_range: (min, max) LR plate height in pixels.
         plate_fraction: Share of the image height the plate takes (1.0 for a tight crop).
+        nearest: Probability that the LR image is upscaled nearest-neighbour (blocks) instead of
+            bilinear or bicubic.
+        lr_jpeg: Probability of JPEG compression at the LR size, quality in `lr_jpeg_quality`.
+        lr_jpeg_quality: (min, max) JPEG quality, 1-100.
         p: Probability of applying.
+
+    Raises:
+        ValueError: a height range that is not 0 < min <= max, or a probability outside [0, 1].
     """
 
     def __init__(self, height_range: tuple[float, float] = (10.0, 32.0), plate_fraction: float = 0.8,
+                 nearest: float = 0.0, lr_jpeg: float = 0.0, lr_jpeg_quality: tuple[int, int] = (30, 80),
                  p: float = 0.5):
         super().__init__(p=p)
         if not 0 < height_range[0] <= height_range[1]:
             raise ValueError(f"height_range must be 0 < min <= max, got {height_range}")
+        if not (0 <= nearest <= 1 and 0 <= lr_jpeg <= 1):
+            raise ValueError(f"nearest and lr_jpeg are probabilities in [0, 1], got {nearest} and {lr_jpeg}")
         self.height_range, self.plate_fraction = tuple(height_range), plate_fraction
+        self.nearest, self.lr_jpeg, self.lr_jpeg_quality = nearest, lr_jpeg, tuple(lr_jpeg_quality)
 
     def get_params(self) -> dict:
-        return {"plate_height": self.py_random.uniform(*self.height_range),
-                "down": self.py_random.choice((cv2.INTER_AREA, cv2.INTER_LINEAR, cv2.INTER_CUBIC)),
-                "up": self.py_random.choice((cv2.INTER_LINEAR, cv2.INTER_CUBIC))}
+        params = {"plate_height": self.py_random.uniform(*self.height_range),
+                  "down": self.py_random.choice((cv2.INTER_AREA, cv2.INTER_LINEAR, cv2.INTER_CUBIC)),
+                  "up": self.py_random.choice((cv2.INTER_LINEAR, cv2.INTER_CUBIC)), "quality": 0}
+        # drawn only when asked for, so a transform without them draws what it drew before 0.27.0
+        if self.nearest > 0 and self.py_random.random() < self.nearest:
+            params["up"] = cv2.INTER_NEAREST
+        if self.lr_jpeg > 0 and self.py_random.random() < self.lr_jpeg:
+            params["quality"] = self.py_random.randint(*self.lr_jpeg_quality)
+        return params
 
     def apply(self, img: np.ndarray, plate_height: float = 16.0, down: int = cv2.INTER_AREA,
-              up: int = cv2.INTER_LINEAR, **params) -> np.ndarray:
+              up: int = cv2.INTER_LINEAR, quality: int = 0, **params) -> np.ndarray:
         height, width = img.shape[:2]
         scale = plate_height / (self.plate_fraction * height)
         if scale >= 1.0:
             return img
         small = cv2.resize(img, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation=down)
+        if quality:
+            ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(small, cv2.COLOR_RGB2BGR),
+                                       [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+            small = cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
         return cv2.resize(small, (width, height), interpolation=up)
 
     def get_transform_init_args_names(self) -> tuple[str, ...]:
-        return ("height_range", "plate_fraction")
+        return ("height_range", "plate_fraction", "nearest", "lr_jpeg", "lr_jpeg_quality")
 
 
 def geometry(shift: float = 0.03, rotate_deg: float = 3.0, perspective: float = 0.03,
@@ -86,13 +112,17 @@ def photometric(brightness: float = 0.3, contrast: float = 0.3, hue: float = 0.0
 
 def degradation(plate_height_px: tuple[float, float] = (10.0, 40.0), blur_sigma: tuple[float, float] = (0.3, 1.5),
                 motion_px: int = 7, noise_std: tuple[float, float] = (0.01, 0.06),
-                jpeg_quality: tuple[int, int] = (25, 95), plate_fraction: float = 0.8) -> A.Compose:
+                jpeg_quality: tuple[int, int] = (25, 95), plate_fraction: float = 0.8,
+                nearest: float = 0.3, lr_jpeg: float = 0.5) -> A.Compose:
     """Gaussian blur (sigma px), motion blur (kernel px), sensor noise (std, fraction of range),
-    downscale to an LR plate height (px), JPEG (quality)."""
+    downscale to an LR plate height (px; upscaled back nearest-neighbour with probability
+    `nearest`, JPEG-compressed at the LR size with probability `lr_jpeg`: see `PlateDownscale`),
+    JPEG (quality)."""
     return A.Compose([
         A.OneOf([A.GaussianBlur(blur_limit=0, sigma_limit=blur_sigma),
                  A.MotionBlur(blur_limit=(3, motion_px))], p=0.5),
-        PlateDownscale(height_range=plate_height_px, plate_fraction=plate_fraction, p=0.5),
+        PlateDownscale(height_range=plate_height_px, plate_fraction=plate_fraction, nearest=nearest, lr_jpeg=lr_jpeg,
+                       p=0.5),
         A.OneOf([A.GaussNoise(std_range=noise_std), A.ISONoise(color_shift=(0.01, 0.04), intensity=(0.1, 0.4))],
                 p=0.5),
         A.ImageCompression(quality_range=jpeg_quality, p=0.5),

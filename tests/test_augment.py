@@ -45,6 +45,25 @@ def test_plate_downscale_reaches_the_target_height():
         PlateDownscale(height_range=(0, 8))
 
 
+def test_plate_downscale_can_pixel_double_and_compress_at_the_low_resolution():
+    blocky = A.Compose([PlateDownscale(height_range=(8, 8), plate_fraction=1.0, nearest=1.0, p=1)])
+    out = augment(IMAGE, blocky, np.random.default_rng(0))
+    assert out.shape == IMAGE.shape and out.dtype == np.uint8
+    # nearest-neighbour upscaling: runs of equal rows, as many distinct rows as LR rows
+    assert len({row.tobytes() for row in out}) <= 8 < len({row.tobytes() for row in IMAGE})
+    smooth = augment(IMAGE, A.Compose([PlateDownscale(height_range=(8, 8), plate_fraction=1.0, p=1)]),
+                     np.random.default_rng(0))
+    assert len({row.tobytes() for row in smooth}) > 8
+    compressed = A.Compose([PlateDownscale(height_range=(16, 16), plate_fraction=1.0, nearest=1.0, lr_jpeg=1.0,
+                                           lr_jpeg_quality=(10, 10), p=1)])
+    plain = A.Compose([PlateDownscale(height_range=(16, 16), plate_fraction=1.0, nearest=1.0, p=1)])
+    a, b = (augment(IMAGE, t, np.random.default_rng(3)) for t in (compressed, plain))
+    assert not np.array_equal(a, b)
+    np.testing.assert_array_equal(a, augment(IMAGE, compressed, np.random.default_rng(3)))  # seeded
+    with pytest.raises(ValueError, match="probabilities"):
+        PlateDownscale(nearest=1.5)
+
+
 def test_each_single_effect_changes_the_image():
     for name, transform in single_transforms().items():
         out = augment(IMAGE, A.Compose([transform]), np.random.default_rng(1))
