@@ -242,8 +242,8 @@ def _detect(args) -> None:
 
     from lprlab.detection import detect_files, load_detector  # noqa: PLC0415
 
-    detector = load_detector(args.weights, args.precision, verify=False if args.no_verify else True,
-                             searcher=not args.no_search)
+    detector = load_detector(args.weights, args.precision,
+                             verify=False if args.no_verify else (args.verifier or True), searcher=not args.no_search)
     found = detect_files(detector, args.images, threshold=args.threshold, base_scale=args.base_scale,
                          refine=args.refine, offsets=tuple(args.offsets), fit=args.fit,
                          verify_fitted=args.verify_fitted)
@@ -270,11 +270,11 @@ def _alpr(args) -> None:
 
         watchlist = Watchlist(args.watchlist)
     detector = recognizer = None
-    if args.detector_weights or args.precision != "float32" or args.no_verify or args.no_search:
+    if args.detector_weights or args.precision != "float32" or args.no_verify or args.no_search or args.verifier:
         from lprlab.detection import load_detector  # noqa: PLC0415
 
-        detector = load_detector(args.detector_weights, args.precision, verify=not args.no_verify,
-                                 searcher=not args.no_search)
+        detector = load_detector(args.detector_weights, args.precision,
+                                 verify=False if args.no_verify else (args.verifier or True), searcher=not args.no_search)
     if args.weights or args.precision == "bfloat16":
         from lprlab.recognition import load_recognizer  # noqa: PLC0415
 
@@ -410,6 +410,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="arithmetic of the search (auto: bfloat16 where the CPU has AVX512-BF16 or AMX)")
     detect.add_argument("--threshold", type=float, default=0.5, help="presence probability to keep a box")
     detect.add_argument("--no-verify", action="store_true", help="skip the verifier (weights/verifier)")
+    detect.add_argument("--verifier", metavar="W[,W...]",
+                        help="verifier weights instead of weights/verifier (a run's model, or A,B for an ensemble "
+                             "averaging several)")
     detect.add_argument("--no-search", action="store_true",
                         help="search with the detector alone, without its first stage (weights/detector_search)")
     detect.add_argument("--base-scale", type=float, default=1.0,
@@ -451,6 +454,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "AVX512-BF16 or AMX, the recogniser in float32)")
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.add_argument("--no-verify", action="store_true", help="skip the detector's verifier (weights/verifier)")
+    alpr.add_argument("--verifier", metavar="W[,W...]",
+                      help="verifier weights instead of weights/verifier (a run's model, or A,B for an ensemble "
+                           "averaging several)")
     alpr.add_argument("--no-search", action="store_true",
                       help="search with the detector alone, without its first stage (weights/detector_search)")
     alpr.add_argument("--verify-threshold", type=float, default=0.5, help="verifier probability to keep a box")

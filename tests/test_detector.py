@@ -305,6 +305,25 @@ def test_cli_detect_json(tmp_path):
     out = subprocess.run([sys.executable, "-m", "lprlab.cli", "detect", str(bad)], capture_output=True, text=True)
     assert out.returncode == 2 and "not a readable image" in out.stderr
 
+    # --verifier: other weights, or an ensemble of several (A,B), judge the boxes
+    from lprlab.models.verifier import VerifierConfig, build_verifier, save_verifier
+
+    for name, logit in (("never", -30.0), ("always", 30.0)):
+        config = VerifierConfig()
+        model = build_verifier(config)
+        kernel, bias = model.get_layer("ver_logit").get_weights()
+        model.get_layer("ver_logit").set_weights([np.zeros_like(kernel), np.full_like(bias, logit)])
+        save_verifier(model, config, tmp_path / name)
+    never = subprocess.run([sys.executable, "-m", "lprlab.cli", "detect", str(path), "--json", "--verifier",
+                            str(tmp_path / "never")], capture_output=True, text=True, check=True)
+    assert json.loads(never.stdout.strip().splitlines()[-1])["boxes"] == []
+    both = subprocess.run([sys.executable, "-m", "lprlab.cli", "detect", str(path), "--json", "--verifier",
+                           f"{tmp_path / 'always'},{tmp_path / 'never'}"], capture_output=True, text=True, check=True)
+    kept = json.loads(both.stdout.strip().splitlines()[-1])["boxes"]
+    assert kept  # 0.5 reaches the 0.5 threshold
+    for item in kept:  # the mean of 1 and 0
+        assert item["verification"] == pytest.approx(0.5, abs=1e-3)
+
 
 def test_presence_range_is_wider_than_the_pyramid_step():
     assert PRESENCE_RANGE[1] / PRESENCE_RANGE[0] > 2 ** 0.5
