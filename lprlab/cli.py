@@ -90,6 +90,18 @@ def _train(args) -> None:
 
     if args.hard_pool and not args.init:
         raise SystemExit("--hard-pool mines with the weights of --init: give --init WEIGHTS")
+    teacher = {}
+    if args.teacher:
+        if not 0.0 <= args.distill <= 1.0 or args.temperature < 1.0:
+            raise SystemExit(f"--distill must be in [0, 1] and --temperature >= 1, got {args.distill} and "
+                             f"{args.temperature}")
+        from lprlab.recognition import load_recognizer as load_reader  # noqa: PLC0415
+
+        try:
+            teacher = {"teacher": load_reader(args.teacher), "distill": args.distill,
+                       "temperature": args.temperature, "teacher_name": args.teacher}
+        except (FileNotFoundError, ValueError) as error:
+            raise SystemExit(f"--teacher {args.teacher}: {error}") from None
     if args.init:
         import dataclasses  # noqa: PLC0415
 
@@ -115,7 +127,7 @@ def _train(args) -> None:
         config = dataclasses.replace(config, seed=args.seed, free_text=args.free_text, loose_crops=args.loose_crops,
                                      learning_rate=args.learning_rate or config.learning_rate)
         train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
-                                   args.data_dir, verbose=2, initial_model=model, hard_pool=args.hard_pool)
+                                   args.data_dir, verbose=2, initial_model=model, hard_pool=args.hard_pool, **teacher)
         print(args.out)
         return
     groups = {"latin": LATIN_FORMATS, "cjk": CJK_FORMATS}
@@ -129,7 +141,7 @@ def _train(args) -> None:
                               dense_units=args.dense_units, alignment=args.alignment or "left",
                               **({"learning_rate": args.learning_rate} if args.learning_rate else {}))
     train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
-                               args.data_dir, verbose=2)
+                               args.data_dir, verbose=2, **teacher)
     print(args.out)
 
 
@@ -548,6 +560,11 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--alignment", choices=("left", "both"),
                      help="left: one slot per character, left-aligned (the default); both: also right-aligned slots, "
                           "decoded together (with --init from left-aligned weights, the right slots are added)")
+    rec.add_argument("--teacher", metavar="W[,W...]",
+                     help="distil these recogniser weights (an ensemble when several) into the trained network: "
+                          "it learns their slot distributions as well as the true characters (Hinton et al. 2015)")
+    rec.add_argument("--distill", type=float, default=0.5, help="with --teacher: weight of the teacher's term, 0-1")
+    rec.add_argument("--temperature", type=float, default=2.0, help="with --teacher: distillation temperature (>= 1)")
     rec.set_defaults(run=_train)
     det = train.add_parser("detector", help="train the plate detector on synthetic scene tiles")
     det.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

@@ -75,10 +75,28 @@ class Recognizer:
         """
         readings = []
         for start in range(0, len(images), batch_size):
-            batch = resize_batch(images[start:start + batch_size], self.config.image_size)
-            probabilities = self._forward(batch).numpy()
-            readings.extend(decode(probabilities, self.config, top_n, self.alignment))
+            readings.extend(decode(self.probabilities(images[start:start + batch_size], batch_size), self.config,
+                                   top_n, self.alignment))
         return readings
+
+    def probabilities(self, images, batch_size: int = 256) -> np.ndarray:
+        """The network's slot probabilities for plate crops, before decoding.
+
+        Args:
+            images: A sequence of (H, W, 3) uint8 RGB crops of any size (resized to the input), or
+                an (n, H, W, 3) uint8 array.
+            batch_size: Crops per forward pass.
+
+        Returns:
+            (n, slots, num_classes) float32, each slot's distribution summing to 1 (`slots` is
+            max_chars, or twice that for a two-alignment network; the pad class last).
+
+        Raises:
+            ValueError: an image is not (H, W, 3) with H, W >= 2.
+        """
+        out = [self._forward(resize_batch(images[start:start + batch_size], self.config.image_size)).numpy()
+               for start in range(0, len(images), batch_size)]
+        return np.concatenate(out) if out else np.zeros((0, self.config.slots, self.config.num_classes), np.float32)
 
     def read_files(self, paths, top_n: int = 1) -> list[Reading]:
         """Reads image files (PNG/JPEG plate crops). Raises FileNotFoundError or ValueError naming a
@@ -154,15 +172,27 @@ class Ensemble:
         crops resized to its own input."""
         readings = []
         for start in range(0, len(images), batch_size):
+            readings.extend(decode(self.probabilities(images[start:start + batch_size], batch_size), self.config,
+                                   top_n, self.alignment))
+        return readings
+
+    def probabilities(self, images, batch_size: int = 256) -> np.ndarray:
+        """The members' mean slot probabilities (`combine_slot_probabilities`) for plate crops, each
+        member reading them resized to its own input: (n, slots, num_classes) float32, as
+        `Recognizer.probabilities` (two-alignment slots when any member has them)."""
+        out = []
+        for start in range(0, len(images), batch_size):
             chunk, batches, outputs = images[start:start + batch_size], {}, []
             for member in self.members:
                 size = tuple(member.config.image_size)
                 if size not in batches:
                     batches[size] = resize_batch(chunk, size)
                 outputs.append(member._forward(batches[size]).numpy())
-            readings.extend(decode(combine_slot_probabilities(outputs, self.config.max_chars), self.config, top_n,
-                                   self.alignment))
-        return readings
+            out.append(combine_slot_probabilities(outputs, self.config.max_chars).astype(np.float32))
+        if out:
+            return np.concatenate(out)
+        slots = max(m.config.slots for m in self.members)
+        return np.zeros((0, slots, self.config.num_classes), np.float32)
 
     def read_files(self, paths, top_n: int = 1) -> list[Reading]:
         """As `Recognizer.read_files`."""

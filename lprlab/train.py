@@ -142,9 +142,130 @@ def _dataset(images: np.ndarray, labels: np.ndarray, batch_size: int, shuffle: b
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
+@keras.saving.register_keras_serializable(package="lprlab")
+class DistillationLoss(keras.losses.Loss):
+    """Knowledge distillation's loss for a recogniser's slots (Hinton, Vinyals & Dean, "Distilling the
+    knowledge in a neural network", 2015): per slot, ``(1 - weight) * CE(true class, p)
+    + weight * T^2 * CE(q_T, p_T)``, where p is the student's distribution, ``p_T = softmax(log p / T)``
+    and q_T the teacher's distribution at the same temperature T (`teacher_targets`). The T^2 keeps
+    the soft term's gradients on the scale of the hard one's.
+
+    Args:
+        classes: Classes per slot (`RecognizerConfig.num_classes`).
+        weight: Share of the soft (teacher) term, in [0, 1].
+        temperature: T >= 1; higher spreads the teacher's probability over its runner-up characters.
+
+    y_true: (batch, slots, 2 * classes) float32: the one-hot true classes, then q_T.
+    y_pred: (batch, slots, classes) float32 softmax probabilities.
+
+    Raises:
+        ValueError: `weight` outside [0, 1] or `temperature` < 1.
+    """
+
+    def __init__(self, classes: int, weight: float = 0.5, temperature: float = 2.0, **kwargs):
+        kwargs.setdefault("name", "distillation")
+        super().__init__(**kwargs)
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError(f"distillation weight must be in [0, 1], got {weight!r}")
+        if temperature < 1.0:
+            raise ValueError(f"distillation temperature must be >= 1, got {temperature!r}")
+        self.classes, self.weight, self.temperature = int(classes), float(weight), float(temperature)
+
+    def call(self, y_true, y_pred):
+        ops = keras.ops
+        hard, soft = y_true[..., :self.classes], y_true[..., self.classes:]
+        log_p = ops.log(ops.clip(ops.cast(y_pred, "float32"), 1e-7, 1.0))
+        hard_term = -ops.sum(hard * log_p, axis=-1)
+        soft_term = -ops.sum(soft * ops.log_softmax(log_p / self.temperature, axis=-1), axis=-1)
+        return (1.0 - self.weight) * hard_term + self.weight * self.temperature ** 2 * soft_term
+
+    def get_config(self):
+        return {**super().get_config(), "classes": self.classes, "weight": self.weight,
+                "temperature": self.temperature}
+
+
+@keras.saving.register_keras_serializable(package="lprlab")
+def slot_accuracy(y_true, y_pred):
+    """Character (slot) accuracy against the true classes of a `DistillationLoss` target: the first
+    ``num_classes`` of y_true's last axis are one-hot."""
+    classes = keras.ops.shape(y_pred)[-1]
+    truth = keras.ops.argmax(y_true[..., :classes], axis=-1)
+    return keras.ops.cast(keras.ops.equal(truth, keras.ops.argmax(y_pred, axis=-1)), "float32")
+
+
+def teacher_targets(teacher, images: np.ndarray, config: RecognizerConfig, temperature: float = 2.0,
+                    batch_size: int = 256, progress: bool = True) -> np.ndarray:
+    """A teacher's slot distributions at temperature T for distillation (`DistillationLoss`).
+
+    Args:
+        teacher: A `lprlab.recognition.Recognizer` or `Ensemble` with the student's alphabet and
+            max_chars (an ensemble's averaged probabilities are its distribution: ensemble
+            distillation).
+        images: (n, height, width, 3) uint8 crops, as the student sees them (each teacher member
+            reads them resized to its own input).
+        config: The student's configuration.
+        temperature: T >= 1: each distribution becomes ``softmax(log q / T)``.
+
+    Returns:
+        (n, slots, num_classes) float16 (slots: the student's).
+
+    Raises:
+        ValueError: a teacher that reads another alphabet or length, or that lacks the student's
+            right-aligned slots.
+    """
+    from tqdm.auto import tqdm  # noqa: PLC0415
+
+    t = teacher.config
+    if (t.alphabet, t.max_chars) != (config.alphabet, config.max_chars):
+        raise ValueError(f"teacher reads {t.alphabet!r} in {t.max_chars} slots; the student {config.alphabet!r} "
+                         f"in {config.max_chars}")
+    out = np.empty((len(images), config.slots, config.num_classes), np.float16)
+    step = batch_size * 16
+    for start in tqdm(range(0, len(images), step), desc="teacher", unit="chunk", disable=not progress):
+        q = teacher.probabilities(images[start:start + step], batch_size)
+        if q.shape[1] < config.slots:
+            raise ValueError(f"the teacher reads {q.shape[1]} slots; the student has {config.slots} "
+                             "(a two-alignment student needs a two-alignment teacher)")
+        log_q = np.log(np.clip(q[:, :config.slots], 1e-7, 1.0)) / temperature
+        log_q -= log_q.max(axis=-1, keepdims=True)
+        q = np.exp(log_q)
+        out[start:start + step] = q / q.sum(axis=-1, keepdims=True)
+    return out
+
+
+def _cached_teacher_targets(path: pathlib.Path, teacher, images, config, temperature) -> np.ndarray:
+    """`teacher_targets`, saved atomically to `path` (.npy) and read back by a resumed run."""
+    if path.is_file():
+        cached = np.load(path)
+        if cached.shape == (len(images), config.slots, config.num_classes):
+            return cached
+    targets = teacher_targets(teacher, images, config, temperature)
+    temporary = path.with_suffix(".tmp.npy")
+    np.save(temporary, targets)
+    os.replace(temporary, path)
+    return targets
+
+
+def _distillation_dataset(images, labels, soft, classes, batch_size, shuffle, seed):
+    """`tf.data` of (x, y) with y = one-hot `labels` then `soft`, as `DistillationLoss` takes them."""
+    import tensorflow as tf  # noqa: PLC0415
+
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels, soft))
+    if shuffle:
+        dataset = dataset.shuffle(min(len(images), 50_000), seed=seed, reshuffle_each_iteration=True)
+
+    def prepare(x, y, q):
+        target = tf.concat([tf.one_hot(y, classes, dtype=tf.float32), tf.cast(q, tf.float32)], axis=-1)
+        return tf.cast(x, tf.float32) / 255.0, target
+
+    return dataset.batch(batch_size).map(prepare, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+
 def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train: tuple[np.ndarray, list[str]],
                      validation: tuple[np.ndarray, list[str]], epochs: int = 10, batch_size: int = 128,
-                     initial_model: keras.Model | None = None, verbose: int | str = "auto") -> keras.callbacks.History:
+                     initial_model: keras.Model | None = None, verbose: int | str = "auto",
+                     teacher=None, distill: float = 0.5, temperature: float = 2.0,
+                     teacher_name: str | None = None) -> keras.callbacks.History:
     """Trains the recogniser; resumes from ``run_dir/backup`` if a previous run was cut.
 
     Args:
@@ -157,27 +278,52 @@ def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train
         batch_size: Samples per step.
         initial_model: Start from these weights (fine-tuning) instead of a fresh network.
         verbose: Keras verbosity.
+        teacher: A `lprlab.recognition.Recognizer` or `Ensemble` to distil (`DistillationLoss`,
+            `teacher_targets`; TensorFlow backend only): the student learns the teacher's slot
+            distributions on the training and validation crops as well as the true characters. Its
+            targets are computed once and kept in ``run_dir/teacher-{train,val}.npy``.
+        distill: The soft term's weight (`DistillationLoss`'s `weight`).
+        temperature: The distillation temperature T.
+        teacher_name: What the metadata names the teacher (its weights' paths).
 
     Returns:
         The Keras `History`.
+
+    Raises:
+        ValueError: from `teacher_targets` and `DistillationLoss`; a teacher with a Keras backend
+            other than TensorFlow.
     """
     run_dir = pathlib.Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.json").write_text(json.dumps(dataclasses.asdict(config), indent=1))
     keras.utils.set_random_seed(config.seed)
-    train_set = _dataset(train[0], encode_texts(train[1], config), batch_size, True, config.seed)
-    val_set = _dataset(validation[0], encode_texts(validation[1], config), batch_size, False, config.seed)
+    train_labels, val_labels = encode_texts(train[1], config), encode_texts(validation[1], config)
+    if teacher is not None:
+        if keras.backend.backend() != "tensorflow":
+            raise ValueError("distillation needs the TensorFlow backend")
+        loss = DistillationLoss(config.num_classes, distill, temperature)
+        soft = _cached_teacher_targets(run_dir / "teacher-train.npy", teacher, train[0], config, temperature)
+        val_soft = _cached_teacher_targets(run_dir / "teacher-val.npy", teacher, validation[0], config, temperature)
+        train_set = _distillation_dataset(train[0], train_labels, soft, config.num_classes, batch_size, True,
+                                          config.seed)
+        val_set = _distillation_dataset(validation[0], val_labels, val_soft, config.num_classes, batch_size, False,
+                                        config.seed)
+        metrics = [keras.metrics.MeanMetricWrapper(slot_accuracy, name="char_acc")]
+    else:
+        loss, metrics = "sparse_categorical_crossentropy", [keras.metrics.SparseCategoricalAccuracy(name="char_acc")]
+        train_set = _dataset(train[0], train_labels, batch_size, True, config.seed)
+        val_set = _dataset(validation[0], val_labels, batch_size, False, config.seed)
     steps = epochs * int(np.ceil(len(train[0]) / batch_size))
     with make_strategy().scope():
         model = initial_model if initial_model is not None else build_recognizer(config)
         schedule = keras.optimizers.schedules.CosineDecay(config.learning_rate, steps, alpha=0.01)
-        model.compile(optimizer=keras.optimizers.Adam(schedule), loss="sparse_categorical_crossentropy",
-                      metrics=[keras.metrics.SparseCategoricalAccuracy(name="char_acc")])
+        model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=metrics)
     history = model.fit(train_set, validation_data=val_set, epochs=epochs, callbacks=training_callbacks(run_dir),
                         shuffle=False, verbose=verbose)  # train_set shuffles itself
-    save_recognizer(model, config, run_dir / "model", {
-        "training": {"samples": len(train[0]), "epochs": epochs, "batch_size": batch_size, "steps": steps},
-    })
+    training = {"samples": len(train[0]), "epochs": epochs, "batch_size": batch_size, "steps": steps}
+    if teacher is not None:
+        training["distillation"] = {"teacher": teacher_name or "given", "weight": distill, "temperature": temperature}
+    save_recognizer(model, config, run_dir / "model", {"training": training})
     return history
 
 
@@ -210,7 +356,8 @@ def mine_hard_crops(model: keras.Model, config: RecognizerConfig, images: np.nda
 def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathLike, count: int = 150_000,
                                val_count: int = 5_000, epochs: int = 6, batch_size: int = 128,
                                data_dir: str | os.PathLike = "data/synth", verbose: int | str = "auto",
-                               initial_model: keras.Model | None = None, hard_pool: int = 0):
+                               initial_model: keras.Model | None = None, hard_pool: int = 0, teacher=None,
+                               distill: float = 0.5, temperature: float = 2.0, teacher_name: str | None = None):
     """Generates (or reuses) synthetic train and validation crops for `config`, then trains (from
     `initial_model`'s weights when given: a shipped model continued on a newer generator's crops).
 
@@ -219,7 +366,9 @@ def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathL
     validation set uses seed ``config.seed + 1``. With `hard_pool` > 0 and an `initial_model`,
     a pool of that many more crops (seed ``config.seed + 2``) is read by the initial model and the
     ones it misreads or doubts (`mine_hard_crops`) join the training crops; their indices are kept
-    in ``run_dir/hard.json``, so a resumed run trains on the same set. Returns the Keras `History`.
+    in ``run_dir/hard.json``, so a resumed run trains on the same set. With a `teacher`, the
+    student also learns its slot distributions (`train_recognizer`'s distillation). Returns the
+    Keras `History`.
 
     Raises:
         ValueError: `hard_pool` > 0 without an `initial_model`.
@@ -251,7 +400,8 @@ def train_recognizer_synthetic(config: RecognizerConfig, run_dir: str | os.PathL
         log.info("hard crops: %d of a pool of %d", len(hard), hard_pool)
         train = (np.concatenate([train[0], pool[0][hard]]), list(train[1]) + [pool[1][i] for i in hard])
     return train_recognizer(config, run_dir, train, validation, epochs, batch_size, initial_model=initial_model,
-                            verbose=verbose)
+                            verbose=verbose, teacher=teacher, distill=distill, temperature=temperature,
+                            teacher_name=teacher_name)
 
 
 def split_by_name(names, holdout: float, seed: int = 0) -> tuple[list[int], list[int]]:

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import os
 import pathlib
@@ -509,3 +510,65 @@ def test_right_slots_are_added_to_a_left_aligned_recogniser_and_ensembles_mix_th
     with pytest.raises(SystemExit, match="read both alignments"):
         main(["train", "recognizer", "--init", str(tmp_path / "run" / "model"), "--alignment", "left",
               "--out", str(tmp_path / "bad")])
+
+
+def test_distillation_loss_mixes_the_true_characters_and_the_teachers_tempered_distribution():
+    from lprlab.train import DistillationLoss, slot_accuracy
+
+    p = np.float32([[[0.7, 0.2, 0.1]]])  # (batch 1, slot 1, 3 classes)
+    q = np.float32([[[0.2, 0.5, 0.3]]])  # the teacher's, already at T = 2
+    y = np.concatenate([np.float32([[[1, 0, 0]]]), q], axis=-1)
+    p_t = np.sqrt(p) / np.sqrt(p).sum()  # softmax(log p / 2)
+    expected = 0.25 * -np.log(0.7) + 0.75 * 4 * -(q * np.log(p_t)).sum()
+    loss = DistillationLoss(3, weight=0.75, temperature=2.0)
+    assert float(loss(y, p)) == pytest.approx(expected, rel=1e-5)
+    assert float(DistillationLoss(3, weight=0.0)(y, p)) == pytest.approx(-np.log(0.7), rel=1e-5)  # plain CE
+    assert float(np.mean(slot_accuracy(y, p))) == 1.0
+    restored = keras.losses.deserialize(keras.losses.serialize(loss))
+    assert (restored.classes, restored.weight, restored.temperature) == (3, 0.75, 2.0)
+    with pytest.raises(ValueError, match="weight"):
+        DistillationLoss(3, weight=1.5)
+    with pytest.raises(ValueError, match="temperature"):
+        DistillationLoss(3, temperature=0.5)
+
+
+def test_teacher_targets_are_the_teachers_probabilities_at_the_temperature(tmp_path):
+    from lprlab.recognition import Recognizer
+    from lprlab.train import teacher_targets
+
+    keras.utils.set_random_seed(2)
+    model = build_recognizer(TINY)
+    teacher = Recognizer(model, TINY, {})
+    images = np.random.default_rng(0).integers(0, 256, (5, 16, 64, 3), dtype=np.uint8)
+    q = teacher.probabilities(images)
+    assert q.shape == (5, 7, TINY.num_classes) and q.dtype == np.float32
+    np.testing.assert_allclose(q, model.predict(images.astype(np.float32) / 255, verbose=0), atol=1e-5)
+    at_one = teacher_targets(teacher, images, TINY, temperature=1.0, progress=False)
+    assert at_one.dtype == np.float16 and at_one.shape == q.shape
+    np.testing.assert_allclose(at_one, q, atol=2e-3)
+    hot = teacher_targets(teacher, images, TINY, temperature=3.0, progress=False).astype(np.float32)
+    np.testing.assert_allclose(hot.sum(axis=-1), 1.0, atol=5e-3)
+    assert hot.max(axis=-1).mean() < q.max(axis=-1).mean()  # softer
+    other = dataclasses.replace(TINY, max_chars=6)
+    with pytest.raises(ValueError, match="teacher reads"):
+        teacher_targets(teacher, images, other, progress=False)
+
+
+def test_a_student_trained_with_a_teacher_records_it_and_its_targets(tmp_path, capsys):
+    start = build_recognizer(TINY)
+    save_recognizer(start, TINY, tmp_path / "start")
+    args = ["train", "recognizer", "--init", str(tmp_path / "start"), "--out", str(tmp_path / "run"), "--count", "32",
+            "--val-count", "8", "--epochs", "1", "--seed", "3", "--teacher", str(tmp_path / "start"),
+            "--distill", "0.6", "--temperature", "3", "--data-dir", str(tmp_path / "synth")]
+    main(args)
+    _, _, info = load_recognizer(tmp_path / "run" / "model")
+    assert info["training"]["distillation"] == {"teacher": str(tmp_path / "start"), "weight": 0.6,
+                                                "temperature": 3.0}
+    targets = np.load(tmp_path / "run" / "teacher-train.npy")
+    assert targets.shape == (32, 7, TINY.num_classes) and targets.dtype == np.float16
+    assert (tmp_path / "run" / "teacher-val.npy").is_file()
+    capsys.readouterr()
+    with pytest.raises(SystemExit, match="--distill"):
+        main(args[:-6] + ["--distill", "2", "--data-dir", str(tmp_path / "synth")])
+    with pytest.raises(SystemExit, match="--teacher"):
+        main(["train", "recognizer", "--out", str(tmp_path / "bad"), "--teacher", str(tmp_path / "missing")])
