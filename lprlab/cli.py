@@ -398,8 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     read = commands.add_parser("read", help="read plate crops (PNG/JPEG)")
     read.add_argument("images", nargs="+", metavar="IMG")
     read.add_argument("--weights", help="weights path without suffix; A,B averages several (default: the shipped "
-                      "pair weights/recognizer_latin_both,weights/recognizer_latin_h64_both; weights/recognizer_latin alone is "
-                      "about 2.5x faster)")
+                      "pair weights/recognizer_latin_both,weights/recognizer_latin_h64_both; weights/recognizer_latin_both "
+                      "alone is about 2.5x faster)")
     read.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
     read.add_argument("--precision", default="float32", choices=("float32", "bfloat16"),
                       help="arithmetic (bfloat16: faster on CPUs with AVX512-BF16)")
@@ -503,7 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
     video.add_argument("--threshold", type=float, default=0.2,
                        help="detector presence probability (lower than lprlab detect's 0.5: the verifier and the "
                             "reading drop what it adds)")
-    video.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin, the faster network "
+    video.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin_both, the faster network "
                                          "of the shipped pair: each track votes over its frames); A,B averages several")
     video.add_argument("--max-frames", type=int, help="stop after this many frames (cameras run until then)")
     video.add_argument("--every", type=int, default=1, help="read every N-th frame")

@@ -11,19 +11,17 @@ from lprlab.images import read_image, resize_batch
 from lprlab.models.recognizer import Reading, combine_slot_probabilities, decode, load_recognizer as _load
 
 WEIGHTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "weights"
-#: The shipped Latin reader (0.25.0): two two-alignment recognisers (32x128 and 64x128, left- and
-#: right-aligned slots decoded together), averaged (`Ensemble`). On the 599 real dev crops the pair
-#: reads 503 against 474 for the pair shipped in 0.21.0-0.24.0 (0.15 and its 64x128 growth) and 447
-#: for 0.15 alone (README, "Recogniser results"); 0.15 alone, ``weights/recognizer_latin``, is the
-#: fastest reader.
+#: The shipped Latin reader (0.25.0; both networks continued in 0.27.0): two two-alignment
+#: recognisers (32x128 and 64x128, left- and right-aligned slots decoded together), averaged
+#: (`Ensemble`). On the 599 real dev crops the pair of 0.27.0 reads 513, its 32x128 member alone
+#: 481 and 0.15 (``weights/recognizer_latin``) 447 (README, "Recogniser results").
 DEFAULT_WEIGHTS = (WEIGHTS_DIR / "recognizer_latin_both", WEIGHTS_DIR / "recognizer_latin_h64_both")
-#: What `lprlab video` reads with by default: recogniser 0.15 (32x128) alone (the 32x128 member of
-#: the pair shipped in 0.21.0-0.24.0; the two-alignment 32x128 network alone reads 15 of the 17 dev
-#: clips, one fewer, README). A video reads every
-#: frame and votes each track's text over its frames, which does for a clip what averaging two
-#: networks does for one photo; the pair read the same 16 of the 17 dev clips, at 9 frames/s
-#: instead of 10 or more at 640x480 (README, "End-to-end results").
-VIDEO_WEIGHTS = WEIGHTS_DIR / "recognizer_latin"
+#: What `lprlab video` reads with by default (since 0.28.0): the pair's 32x128 member alone. A video
+#: reads every frame and votes each track's text over its frames, which does for a clip what
+#: averaging two networks does for one photo; the pair reads the same 16 of the 17 dev clips at 9
+#: frames/s instead of 13 at 640x480. Until 0.27.0 it was 0.15 (``weights/recognizer_latin``): the
+#: same 16 clips at the same speed, but 34 fewer of the 599 real crops (README, "End-to-end results").
+VIDEO_WEIGHTS = WEIGHTS_DIR / "recognizer_latin_both"
 
 
 class Recognizer:
@@ -201,8 +199,8 @@ class Ensemble:
 
 def load_recognizer(path=None, precision: str = "float32") -> Recognizer | Ensemble:
     """Loads recogniser weights (``<path>.keras`` + ``<path>.json``); by default the shipped Latin
-    reader, an `Ensemble` of `DEFAULT_WEIGHTS` (pass ``"weights/recognizer_latin"`` for its faster
-    single 32x128 network); `precision` as `Recognizer`. A sequence of paths, or one string of
+    reader, an `Ensemble` of `DEFAULT_WEIGHTS` (pass ``"weights/recognizer_latin_both"`` for its
+    faster 32x128 member alone, `VIDEO_WEIGHTS`); `precision` as `Recognizer`. A sequence of paths, or one string of
     comma-separated paths (``lprlab read|alpr --weights A,B``), loads an `Ensemble`.
 
     Raises:

@@ -287,6 +287,8 @@ def test_an_ensemble_averages_its_members_slot_probabilities(tmp_path):
             + tall.predict(resize_batch(crops, (32, 64)), verbose=0)) / 2
     assert [r.text for r in mixed.read(crops)] == [r.text for r in decode(mean, TINY)]
     assert mixed._forward(resize_batch(crops, (16, 64))).shape == mean.shape
+    np.testing.assert_allclose(mixed.probabilities(crops, batch_size=4), mean, atol=1e-5)  # two batches
+    assert mixed.probabilities([]).shape == (0, 7, TINY.num_classes)
 
 
 def test_training_continues_from_given_weights_on_fresh_synthetic_crops(tmp_path):
@@ -348,6 +350,9 @@ def test_the_default_reader_is_the_shipped_pair_and_reads_a_synthetic_plate():
              for i in range(8)]
     readings = reader.read([c.image for c in crops])
     assert sum(r.text == c.text for r, c in zip(readings, crops)) >= 6
+    from lprlab.recognition import VIDEO_WEIGHTS
+
+    assert VIDEO_WEIGHTS == DEFAULT_WEIGHTS[0]  # `lprlab video` reads with the pair's 32x128 member alone
 
 
 def test_hard_crops_are_the_misread_and_the_doubted():
