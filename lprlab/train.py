@@ -233,15 +233,19 @@ def teacher_targets(teacher, images: np.ndarray, config: RecognizerConfig, tempe
     return out
 
 
-def _cached_teacher_targets(path: pathlib.Path, teacher, images, config, temperature) -> np.ndarray:
-    """`teacher_targets`, saved atomically to `path` (.npy) and read back by a resumed run."""
+def _cached_teacher_targets(path: pathlib.Path, teacher, images, config, temperature, teacher_name) -> np.ndarray:
+    """`teacher_targets`, saved atomically to `path` (.npz, with the teacher's name and the
+    temperature) and read back by a resumed run; a file made by another teacher, temperature or set
+    of crops is made again."""
     if path.is_file():
-        cached = np.load(path)
-        if cached.shape == (len(images), config.slots, config.num_classes):
-            return cached
+        with np.load(path) as cached:
+            if (cached["targets"].shape == (len(images), config.slots, config.num_classes)
+                    and float(cached["temperature"]) == float(temperature) and str(cached["teacher"]) == teacher_name):
+                return cached["targets"]
+        log.info("%s was made by another teacher, temperature or crop set: reading the crops again", path)
     targets = teacher_targets(teacher, images, config, temperature)
-    temporary = path.with_suffix(".tmp.npy")
-    np.save(temporary, targets)
+    temporary = path.with_name(path.stem + ".tmp.npz")
+    np.savez(temporary, targets=targets, temperature=np.float32(temperature), teacher=np.str_(teacher_name))
     os.replace(temporary, path)
     return targets
 
@@ -281,7 +285,7 @@ def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train
         teacher: A `lprlab.recognition.Recognizer` or `Ensemble` to distil (`DistillationLoss`,
             `teacher_targets`; TensorFlow backend only): the student learns the teacher's slot
             distributions on the training and validation crops as well as the true characters. Its
-            targets are computed once and kept in ``run_dir/teacher-{train,val}.npy``.
+            targets are computed once and kept in ``run_dir/teacher-{train,val}.npz``.
         distill: The soft term's weight (`DistillationLoss`'s `weight`).
         temperature: The distillation temperature T.
         teacher_name: What the metadata names the teacher (its weights' paths).
@@ -302,8 +306,10 @@ def train_recognizer(config: RecognizerConfig, run_dir: str | os.PathLike, train
         if keras.backend.backend() != "tensorflow":
             raise ValueError("distillation needs the TensorFlow backend")
         loss = DistillationLoss(config.num_classes, distill, temperature)
-        soft = _cached_teacher_targets(run_dir / "teacher-train.npy", teacher, train[0], config, temperature)
-        val_soft = _cached_teacher_targets(run_dir / "teacher-val.npy", teacher, validation[0], config, temperature)
+        name = teacher_name or "given"
+        soft = _cached_teacher_targets(run_dir / "teacher-train.npz", teacher, train[0], config, temperature, name)
+        val_soft = _cached_teacher_targets(run_dir / "teacher-val.npz", teacher, validation[0], config, temperature,
+                                           name)
         train_set = _distillation_dataset(train[0], train_labels, soft, config.num_classes, batch_size, True,
                                           config.seed)
         val_set = _distillation_dataset(validation[0], val_labels, val_soft, config.num_classes, batch_size, False,

@@ -569,9 +569,23 @@ def test_a_student_trained_with_a_teacher_records_it_and_its_targets(tmp_path, c
     _, _, info = load_recognizer(tmp_path / "run" / "model")
     assert info["training"]["distillation"] == {"teacher": str(tmp_path / "start"), "weight": 0.6,
                                                 "temperature": 3.0}
-    targets = np.load(tmp_path / "run" / "teacher-train.npy")
-    assert targets.shape == (32, 7, TINY.num_classes) and targets.dtype == np.float16
-    assert (tmp_path / "run" / "teacher-val.npy").is_file()
+    with np.load(tmp_path / "run" / "teacher-train.npz") as saved:
+        assert saved["targets"].shape == (32, 7, TINY.num_classes) and saved["targets"].dtype == np.float16
+        assert float(saved["temperature"]) == 3.0 and str(saved["teacher"]) == str(tmp_path / "start")
+    assert (tmp_path / "run" / "teacher-val.npz").is_file()
+    from lprlab.recognition import Recognizer
+    from lprlab.train import _cached_teacher_targets
+
+    images = np.zeros((32, 16, 64, 3), np.uint8)
+    calls = []
+    reader = Recognizer(start, TINY, {})
+    reader.probabilities = lambda x, batch_size=256: calls.append(len(x)) or np.full((len(x), 7, TINY.num_classes),
+                                                                                     1 / TINY.num_classes, np.float32)
+    path = tmp_path / "run" / "teacher-train.npz"
+    _cached_teacher_targets(path, reader, images, TINY, 3.0, str(tmp_path / "start"))
+    assert calls == []  # the saved targets, not read again
+    _cached_teacher_targets(path, reader, images, TINY, 2.0, str(tmp_path / "start"))
+    assert calls == [32]  # another temperature: read again
     capsys.readouterr()
     with pytest.raises(SystemExit, match="--distill"):
         main(args[:-6] + ["--distill", "2", "--data-dir", str(tmp_path / "synth")])
