@@ -178,7 +178,8 @@ print(f"end to end at 1280x720 (cctv scene, {len(scene.plates)} plates): {1000 *
 videos = pathlib.Path(args.videos)
 if not args.skip_video and (videos / "labels.csv").is_file():
     rows = list(csv.DictReader(open(videos / "labels.csv", encoding="utf-8")))
-    video_recognizer = recognizer if args.video_recognizer == args.recognizer else load_recognizer(args.video_recognizer)
+    video_recognizer = (recognizer if args.video_recognizer == args.recognizer else
+                        load_recognizer(args.video_recognizer, "bfloat16" if args.precision == "bfloat16" else "float32"))
     print(f"clips: recogniser {args.video_recognizer}")
     alpr = ALPR(detector, video_recognizer, region="eu", **(reader_options | {"offsets": tuple(args.video_offsets)}))
     read, frames, seconds = 0, 0, 0.0

@@ -333,7 +333,13 @@ def _video(args) -> None:
         watchlist = Watchlist(args.watchlist)
     from lprlab.recognition import VIDEO_WEIGHTS, load_recognizer  # noqa: PLC0415
 
-    alpr = ALPR(recognizer=load_recognizer(args.weights or VIDEO_WEIGHTS), region=args.region, watchlist=watchlist, threshold=args.threshold,
+    detector = None
+    if args.precision != "float32":
+        from lprlab.detection import load_detector  # noqa: PLC0415
+
+        detector = load_detector(precision=args.precision)
+    recognizer = load_recognizer(args.weights or VIDEO_WEIGHTS, "bfloat16" if args.precision == "bfloat16" else "float32")
+    alpr = ALPR(detector, recognizer, region=args.region, watchlist=watchlist, threshold=args.threshold,
                 offsets=tuple(args.offsets), fit=args.fit)
     events = args.events or (os.path.splitext(args.out)[0] + ".csv" if args.out else None)
     tracks = read_video(args.source, alpr, args.out, events, args.max_frames, args.every, progress=not args.json)
@@ -505,6 +511,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "reading drop what it adds)")
     video.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin_both, the faster network "
                                          "of the shipped pair: each track votes over its frames); A,B averages several")
+    video.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
+                       help="detector and recogniser arithmetic, as lprlab alpr (auto: the detector in bfloat16 where "
+                            "the CPU has AVX512-BF16 or AMX, the recogniser in float32)")
     video.add_argument("--max-frames", type=int, help="stop after this many frames (cameras run until then)")
     video.add_argument("--every", type=int, default=1, help="read every N-th frame")
     video.add_argument("--fit", type=int, default=1, metavar="N",

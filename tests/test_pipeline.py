@@ -201,6 +201,9 @@ def test_video_made_on_the_spot(tmp_path, alpr):
     texts = {t["text"] for t in tracks}
     assert all(p["text"] in texts for p in truth)  # every plate of the video is read by some track
     assert (tmp_path / "annotated.mp4").stat().st_size > 0 and (tmp_path / "annotated.csv").is_file()
+    out = subprocess.run([sys.executable, "-m", "lprlab.cli", "video", str(tmp_path / "clip.mp4"), "--json",
+                          "--precision", "bfloat16", "--max-frames", "12"], capture_output=True, text=True, check=True)
+    assert {json.loads(line)["text"] for line in out.stdout.strip().splitlines()} & {p["text"] for p in truth}
 
 
 @needs_weights
