@@ -173,7 +173,7 @@ def _train_verifier(args) -> None:
     train_verifier_synthetic(VerifierConfig(seed=args.seed), args.out, args.detector, args.images, args.val_images,
                              args.epochs, args.data_dir, backgrounds, verbose=2, wide=args.wide_positives,
                              wide_min_iou=args.wide_min_iou, photometric=args.photometric, camera=args.camera,
-                             soft=args.soft_plates)
+                             soft=args.soft_plates, soft_images=args.soft_images)
     print(args.out)
 
 
@@ -615,6 +615,9 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("--soft-plates", type=float, default=0.0,
                      help="share of the plates pasted on photos seen at a lower resolution than their size "
                           "(blurred, as a far or moving plate), as positives")
+    ver.add_argument("--soft-images", type=float, default=0.0,
+                     help="share of sample images seen whole at 0.35-0.8 of their resolution and scaled back up "
+                          "(a camera with fewer pixels: plates, cars and clutter alike)")
     ver.set_defaults(run=_train_verifier)
     box = train.add_parser("box-regressor", help="train the box regressor that fits a detection's box to its plate")
     box.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

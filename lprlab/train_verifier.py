@@ -39,6 +39,11 @@ FRAME_SHARE = 0.4  # of the plates pasted on photos, the share set in a licence-
 # scaled back up.
 SOFT_RESOLUTION = (0.25, 0.7)
 SOFT_MIN_PX = 5.0
+# Soft images (0.28.0, tag -softimg<x>): soft pasted plates alone (v11a) made the verifier stricter,
+# not softer, perhaps because only the plate was soft on a sharp photo. A soft image is the whole
+# scene or photo, plates and cars and clutter alike, seen by a camera with fewer pixels: degraded to
+# this share of its size (Real-ESRGAN's model) and scaled back up, as security-camera stills are.
+SOFT_IMAGE_RESOLUTION = (0.35, 0.8)
 # Per-crop photometric augmentation (0.23.0): on the real US photos the shipped verifier rejects clear
 # plates that are dark, dull or washed out (`AYX8803`, `FK4W3L`, `CJ8P4V`: 0.01-0.05 on well-fitted
 # boxes), where the whole-image `scene` augmentation never makes one plate darker than its car.
@@ -116,6 +121,20 @@ def soften_plate(plate: np.ndarray, target_height_px: float, rng: np.random.Gene
         return plate
     small = low_resolution(plate, rng, scale=scale)
     return cv2.resize(small, (plate.shape[1], plate.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def soften_image(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """`image` ((H, W, 3) uint8 RGB) as a camera with fewer pixels sees it: degraded to a share of
+    its size drawn from `SOFT_IMAGE_RESOLUTION` (blur, downscale, noise and JPEG after Real-ESRGAN,
+    `lprlab.augment.low_resolution`) and scaled back up to (H, W), bilinear or bicubic. Boxes keep
+    their pixel coordinates."""
+    import cv2  # noqa: PLC0415
+
+    from lprlab.augment import low_resolution  # noqa: PLC0415
+
+    small = low_resolution(image, rng, scale=1.0 / rng.uniform(*SOFT_IMAGE_RESOLUTION))
+    interpolation = cv2.INTER_LINEAR if rng.random() < 0.5 else cv2.INTER_CUBIC
+    return cv2.resize(small, (image.shape[1], image.shape[0]), interpolation=interpolation)
 
 
 def paste_plates(image: np.ndarray, formats, rng: np.random.Generator, count: int,
@@ -422,7 +441,7 @@ def verifier_samples(detector, image: np.ndarray, truths: np.ndarray, config: Ve
 def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, folder: str | os.PathLike,
                       backgrounds: str | None = None, progress: bool = True,
                       wide: int = 0, wide_min_iou: float = POSITIVE_IOU,
-                      camera: float = 0.0, soft: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+                      camera: float = 0.0, soft: float = 0.0, soft_images: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Generates (or completes) the verifier's samples from `images` images and loads them.
 
     Image i comes from ``default_rng([seed, i])``: a `cctv` or `parking` scene, or (40% of the
@@ -432,7 +451,9 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
     on-screen display and lit tail lamps (`camera_clutter`, drawn from ``default_rng([seed, i, 7])``
     so the other draws stay those of `camera` = 0); with `soft` > 0 that share of the pasted plates
     is seen at a lower resolution than its size (`soften_plate`, drawn from
-    ``default_rng([seed, i, 11])``); then the ``scene`` augmentation; `wide` more
+    ``default_rng([seed, i, 11])``); with `soft_images` > 0 that share of the images is seen whole at
+    a lower resolution (`soften_image`, drawn from ``default_rng([seed, i, 13])``); then the
+    ``scene`` augmentation; `wide` more
     widely jittered positives per plate (see `verifier_samples`).
     Shard k (images k*SHARD to (k+1)*SHARD - 1) is ``folder/shard-<k>.npz``, written atomically.
 
@@ -476,6 +497,10 @@ def make_verifier_set(detector, config: VerifierConfig, images: int, seed: int, 
                     clutter_rng = np.random.default_rng([seed, i, 7])
                     if clutter_rng.random() < camera:
                         decoys = np.concatenate([decoys, camera_clutter(image, clutter_rng, truths)])
+                if soft_images > 0:
+                    soft_rng = np.random.default_rng([seed, i, 13])
+                    if soft_rng.random() < soft_images:
+                        image = soften_image(image, soft_rng)
                 image = augment(image, pipeline, rng)
                 part, part_labels = verifier_samples(detector, image, truths, config, rng, distractors=decoys,
                                                      wide=wide, wide_min_iou=wide_min_iou)
@@ -601,16 +626,18 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
                              data_dir: str | os.PathLike = "data/synth", backgrounds: str | None = None,
                              verbose: int | str = "auto", wide: int = 0,
                              wide_min_iou: float = POSITIVE_IOU, photometric: float = 0.0,
-                             camera: float = 0.0, soft: float = 0.0) -> keras.callbacks.History:
+                             camera: float = 0.0, soft: float = 0.0,
+                             soft_images: float = 0.0) -> keras.callbacks.History:
     """Mines (or reuses) the samples of `images` training and `val_images` validation images with
     the detector `detector_path` (the shipped one by default), then trains. The sets live in
-    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-fitted][-photos][-wide<n>[-iou<x>]][-camera<x>][-soft<x>]-<images>-s<seed>``
+    ``data_dir/verifier-<samples version>-<detector date>-context<x>x<y>[-fitted][-photos][-wide<n>[-iou<x>]][-camera<x>][-soft<x>][-softimg<x>]-<images>-s<seed>``
     (``-fitted``: the detector's boxes are fitted by the shipped box regressor, as `Detector.detect`
     with ``fit_first`` shows them to a verifier);
     validation uses seed ``config.seed + 1``; `wide`: more widely jittered positives per plate
     (`verifier_samples`); `camera`: share of images with a camera's OSD and lit tail lamps
     (`make_verifier_set`); `soft`: share of pasted plates seen at a lower resolution than their size
-    (`soften_plate`); `photometric`: see `train_verifier`."""
+    (`soften_plate`); `soft_images`: share of images seen whole at a lower resolution
+    (`soften_image`); `photometric`: see `train_verifier`."""
     from lprlab.detection import load_detector  # noqa: PLC0415
 
     detector = load_detector(detector_path, "float32", verify=False, searcher=False)
@@ -619,15 +646,16 @@ def train_verifier_synthetic(config: VerifierConfig, run_dir: str | os.PathLike,
            f"{'-fitted' if detector.box_regressor is not None else ''}"
            f"{'-photos' if backgrounds else ''}{f'-wide{wide}' if wide else ''}"
            f"{f'-iou{wide_min_iou:g}' if wide and wide_min_iou != POSITIVE_IOU else ''}"
-           f"{f'-camera{camera:g}' if camera else ''}{f'-soft{soft:g}' if soft else ''}")
+           f"{f'-camera{camera:g}' if camera else ''}{f'-soft{soft:g}' if soft else ''}"
+           f"{f'-softimg{soft_images:g}' if soft_images else ''}")
     data_dir = pathlib.Path(data_dir)
     train = make_verifier_set(detector, config, images, config.seed,
                               data_dir / f"verifier-{tag}-{images}-s{config.seed}", backgrounds, progress=verbose != 0,
-                              wide=wide, wide_min_iou=wide_min_iou, camera=camera, soft=soft)
+                              wide=wide, wide_min_iou=wide_min_iou, camera=camera, soft=soft, soft_images=soft_images)
     validation = make_verifier_set(detector, config, val_images, config.seed + 1,
                                    data_dir / f"verifier-{tag}-{val_images}-s{config.seed + 1}", backgrounds,
                                    progress=verbose != 0, wide=wide, wide_min_iou=wide_min_iou, camera=camera,
-                                   soft=soft)
+                                   soft=soft, soft_images=soft_images)
     return train_verifier(config, run_dir, train, validation, epochs, verbose=verbose,
                           boxes="fitted" if detector.box_regressor is not None else "searched", photometric=photometric)
 

@@ -281,3 +281,33 @@ def test_soft_plates_are_blurred_at_their_size_and_leave_the_other_draws_alone()
     assert sharpness(images[1][y:y + h, x:x + w]) < sharpness(images[0][y:y + h, x:x + w])
     with pytest.raises(ValueError, match="soft_rng"):
         paste_plates(np.zeros((100, 200, 3), np.uint8), formats, np.random.default_rng(0), 1, soft=0.5)
+
+
+def test_soft_images_are_blurred_whole_seeded_and_change_only_the_pixels(tmp_path):
+    import cv2
+
+    from lprlab.scene import make_scene
+    from lprlab.formats import resolve_formats
+    from lprlab.train_verifier import load_verifier_set, make_verifier_set, soften_image
+
+    image = make_scene(resolve_formats("eu"), np.random.default_rng(3), "parking").image
+    soft = soften_image(image, np.random.default_rng(4))
+    assert soft.shape == image.shape and soft.dtype == np.uint8
+    sharpness = lambda im: cv2.Laplacian(cv2.cvtColor(im, cv2.COLOR_RGB2GRAY), cv2.CV_64F).var()  # noqa: E731
+    softer = [sharpness(soften_image(image, np.random.default_rng(seed))) < 0.7 * sharpness(image)
+              for seed in range(5, 10)]
+    assert sum(softer) >= 4, softer  # blurred (an image drawn with strong sensor noise may not be)
+    np.testing.assert_array_equal(soft, soften_image(image, np.random.default_rng(4)))  # seeded
+
+    class Fixed:  # one box wherever the image is
+        config = DetectorConfig(formats=("eu",))
+
+        def detect(self, image, threshold):
+            from lprlab.models.detector import Detection
+            return [Detection((20, 20, 60, 14), 0.9, 1.0)]
+
+    plain = make_verifier_set(Fixed(), VerifierConfig(), 2, 0, tmp_path / "plain", progress=False)
+    softer = make_verifier_set(Fixed(), VerifierConfig(), 2, 0, tmp_path / "soft", progress=False, soft_images=1.0)
+    assert np.array_equal(plain[1], softer[1])  # the same samples and labels: only the pixels differ
+    assert not np.array_equal(plain[0], softer[0])
+    assert (load_verifier_set(tmp_path / "soft", VerifierConfig())[0] == softer[0]).all()
