@@ -319,6 +319,17 @@ US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 2-8 
     _us("district", ("LLeDDDD", "DDDeDDD", "LL DDDD"), ("WASHINGTON, DC", "Washington, D.C."),
         ("TAXATION WITHOUT REPRESENTATION", "Celebrate & Discover"), WHITE, (200, 70, 40), (30, 50, 140),
         fonts=(ROBOTO, ROBOTO_MEDIUM, BEBAS)),
+    # New Mexico (0.29.0): the centennial plate (yellow characters on turquoise) and the classic
+    # yellow one (red characters), both with the red zia sun between the groups. The shipped pair of
+    # 0.27.0 misread all four centennial plates of the real US crops (`LLL333` read `LLX333`,
+    # `LMS301` `MS330`, `LJK920` `74`): no US variant drew light characters on a coloured plate,
+    # nor a sun between the groups.
+    _us("new_mexico", ("LLLzDDD", "DDDzLLL", "A{1,3}zA{1,4}"), ("CENTENNIAL 1912-2012", "NEW MEXICO"),
+        ("NEW MEXICO", "LAND OF ENCHANTMENT"), (40, 165, 180), (250, 210, 45), (250, 225, 110),
+        fonts=(NARROW, HIGHWAY_C, ROBOTO, BEBAS)),
+    _us("new_mexico_yellow", ("LLLzDDD", "DDDzLLL", "A{1,3}zA{1,4}"), ("NEW MEXICO", "USA"),
+        ("LAND OF ENCHANTMENT",), (245, 205, 50), (175, 30, 40), (175, 30, 40),
+        fonts=(NARROW, HIGHWAY_C, ROBOTO, BEBAS)),
     _us_generic("state_plain", None, tuple(ColourScheme(bg, text, text) for bg in (WHITE, (236, 240, 245),
                                                                                    (250, 240, 200))
                                            for text in US_DARK_TEXT)),

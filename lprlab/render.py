@@ -23,7 +23,7 @@ from lprlab.plate_catalog import FONT_POOL
 
 REFERENCE_SIZE_PX = 128
 GLYPH_GAP = 0.12  # space between characters, fraction of character height
-SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "a": 0.6, "e": 0.85, "p": 1.3}  # fraction of char height
+SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "a": 0.6, "e": 0.85, "p": 1.3, "z": 1.0}  # fraction of char height
 MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
 CANONICAL_LAYOUT_FORMATS = ("jp", "kr", "cn")  # formats always set in their canonical layout
@@ -41,6 +41,7 @@ ALIAS_SHARE = 0.5  # share of plates of a variant with `glyph_aliases` drawn wit
 PICTURE_FONT = "DejaVuSansCondensed-Bold.ttf"
 # Pictograms standing for the pictures between character groups of US plates ("p" separator).
 PICTOGRAMS = "♞♘♜☘⚓✈♣♠♥★❀⚜♿⚑☀☂⚘❦✿❄♛♚♝♔♕♖♗♙⌂⚒⚔⚖⚛☸☮☯♻⚐"
+ZIA_RED = (200, 35, 45)  # New Mexico's zia ("z" separator)
 PICTURE_COLOURS = ((70, 45, 30), (30, 30, 35), (110, 60, 120), (40, 90, 50), (150, 40, 40), (60, 80, 150))
 STROKE_WEIGHTS = (-3, 0, 0, 3, 6)  # stroke weight changes, hundredths of the glyph height (radius of the dilation)
 # `SLAB_I` and `SHORT_VERTEX_W` (see `lprlab.formats`) are built from a font's own glyphs: without
@@ -370,6 +371,8 @@ def _draw_separator(canvas, kind, x, y, w, h, colour, rng) -> None:
         _emblem(canvas, cx, cy, min(w, h) * rng.uniform(0.55, 0.95), rng)
     elif kind == "p":
         _picture(canvas, cx, cy, w, h, colour, rng)
+    elif kind == "z":
+        _zia(canvas, cx, cy, min(w, h) * rng.uniform(0.8, 1.0), ZIA_RED)
     elif kind == "c":
         cells, side = 5, 0.5 * h
         cell = side / cells
@@ -412,6 +415,23 @@ def _emblem(canvas, cx: float, cy: float, size: float, rng: np.random.Generator)
             points = np.stack([np.cos(angles), np.sin(angles)], 1) * rng.uniform(0.3, 0.5, (9, 1))
         polygon = (points * size + (cx, cy)).round().astype(np.int32)
         cv2.fillPoly(canvas, [polygon], colour, cv2.LINE_AA)
+
+
+def _zia(canvas, cx: float, cy: float, size: float, colour) -> None:
+    """New Mexico's zia sun, `size` px across, centred on (cx, cy): a disc of 0.36 `size` and four
+    groups of four parallel rays (the middle two longer) pointing up, down, left and right."""
+    colour = tuple(float(c) for c in colour)
+    cv2.circle(canvas, (round(cx), round(cy)), max(1, round(0.18 * size)), colour, -1, cv2.LINE_AA)
+    thickness = max(1, round(0.055 * size))
+    for offset, length in ((-0.15, 0.42), (-0.05, 0.5), (0.05, 0.5), (0.15, 0.42)):
+        for sign in (-1, 1):
+            # vertical rays (up and down), then horizontal ones (left and right)
+            start, end = 0.24 * sign * size, length * sign * size
+            across = offset * size
+            cv2.line(canvas, (round(cx + across), round(cy + start)), (round(cx + across), round(cy + end)), colour,
+                     thickness, cv2.LINE_AA)
+            cv2.line(canvas, (round(cx + start), round(cy + across)), (round(cx + end), round(cy + across)), colour,
+                     thickness, cv2.LINE_AA)
 
 
 def _picture(canvas, cx: float, cy: float, w: float, h: float, text_colour, rng: np.random.Generator) -> None:

@@ -161,6 +161,27 @@ def test_picture_separator_puts_ink_between_groups_that_is_not_text():
         assert (np.abs(region - background).max(axis=2) > 60).mean() > 0.05  # the picture's ink
 
 
+def test_zia_separator_draws_a_red_sun_between_groups_that_is_not_text():
+    from lprlab.render import ZIA_RED, _pattern_groups, _render
+
+    fmt = get_format("us")
+    for name in ("new_mexico", "new_mexico_yellow"):
+        variant = fmt.variant(name)
+        assert "LLLzDDD" in variant.patterns
+        for seed in range(3):
+            plate = _render("LJK920", fmt, variant, "LLLzDDD", _pattern_groups(variant, "LLLzDDD", "LJK920"),
+                            np.random.default_rng(seed), 96)
+            x, y, w, h = plate.char_boxes.T
+            assert plate.text == "LJK920" and len(plate.char_boxes) == 6
+            gap = (round(x[2] + w[2]) + 1, round(x[3]) - 1)  # between K and 9
+            region = plate.image[round(y[0]):round(y[0] + h[0]), gap[0]:gap[1]].astype(int)
+            red = np.abs(region - np.asarray(ZIA_RED)).max(axis=2) < 40
+            assert red.mean() > 0.05  # the sun's disc and rays
+            if name == "new_mexico":  # yellow characters: the red is the sun's alone
+                first = plate.image[round(y[0]):round(y[0] + h[0]), round(x[0]):round(x[0] + w[0])].astype(int)
+                assert (np.abs(first - np.asarray(ZIA_RED)).max(axis=2) < 40).mean() < 0.01
+
+
 def test_austrian_arms_sit_between_district_and_serial_and_are_not_text():
     from lprlab.formats import match_text
     from lprlab.render import _pattern_groups, _render
