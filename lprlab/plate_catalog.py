@@ -152,6 +152,10 @@ EU_FORMS = ""
 # Drawn on German plates alone (tried in session 26, `DE_FORMS = "W" + SHORT_VERTEX_W`): the recogniser
 # trained on it still read the real FE-Schrift W of WOB-VWMK4 and VW 4X4-WP as M, and read RK161AG as
 # WK116AA; not kept (README, "Recogniser results").
+# Session 31 drew on half the German plates `STRAIGHT_W` (upright stems, vertex at the top) and then
+# `STRAIGHT_SHORT_W` (upright stems, vertex short of the top: the W of `VW 4X4-WP`, DIN 1451 on a
+# pre-1994 plate): the recogniser continued on either still read both real German plates' W as M, and
+# read no more real crops; not kept (README, "Recogniser results").
 
 
 def _eu(name: str, code: str, patterns: tuple[str, ...], background=WHITE, letters: str = LETTERS,

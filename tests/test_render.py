@@ -266,7 +266,8 @@ def test_rounded_o_and_short_vertex_w_forms_on_grey_br_plates_and_the_rounded_d_
     br = get_format("br_old")
     # generator 0.19.0 drew ROUNDED_D there too; the recogniser trained on it read real O as D more
     assert all(v.glyph_aliases == "O" + ROUNDED_O + "W" + SHORT_VERTEX_W for v in br.variants)
-    # tried on every EU variant in 0.14.0, off in 0.14.1; on German plates alone in session 26, not kept
+    # tried on every EU variant in 0.14.0, off in 0.14.1; on German plates alone in session 26 (the
+    # short-vertex W) and 31 (the upright W, with and without a short vertex), not kept
     assert all(v.glyph_aliases == "" for v in get_format("eu").variants)
     plates = [render_plate("OWO1230", br, np.random.default_rng(seed)) for seed in range(16)]
     assert all(p.text == "OWO1230" for p in plates)
