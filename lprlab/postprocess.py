@@ -4,8 +4,8 @@ A recogniser confuses characters that look alike (0/O, 1/I, 8/B, 5/S, 2/Z, 6/G).
 pattern demands a letter at a position and a digit was read (or the reverse), the look-alike is
 swapped in; nowhere else. Among a reading's top-N alternatives the most probable one that fits a
 pattern (after the fewest swaps) wins; failing that, one with an extra character at either end
-dropped (a border, band or bolt read as a character) that then fits; a reading that fits none is
-kept as it was, with no format.
+dropped (a border, band or bolt read as a character) that then fits as it is (`TRIM_MAX_SWAPS`); a
+reading that fits none is kept as it was, with no format.
 
 Where a region has Mercosur and older plates (Brazil, Argentina), the two patterns overlap after
 look-alike swaps (``ABC1234`` and ``ABC1B34``). The plate's colours tell them apart: a Mercosur
@@ -41,6 +41,13 @@ REGIONS = {
 # Ratio of a region's character prior to the generator's (uniform letters), for characters a
 # region's plates use less: most US states issue no O and I in serials (0 and 1 instead).
 REGION_CHARACTER_WEIGHTS = {"us": {"O": 0.2, "I": 0.5}}
+
+# Look-alike swaps allowed in a reading after an edge character is dropped (0.30.0; unbounded
+# before). Two corrections at once rewrote correct readings of plates that fit no pattern: the
+# German show plates `M5XSX` and `BIMMIAN`, read right by the pair, were reported as `MSX5` (last
+# character dropped, then 5→S and S→5) and `BIMMI4` (N dropped, A→4). On the 599 real crops the
+# step fired on those two alone.
+TRIM_MAX_SWAPS = 0
 
 
 def region_formats(region: str | None, available: tuple[str, ...] | None = None) -> tuple[PlateFormat, ...]:
@@ -213,8 +220,8 @@ def postprocess(alternatives, formats: tuple[PlateFormat, ...],
     Returns:
         (text, probability, format name or None): the most probable alternative that fits a
         pattern of `preferred`, else of `formats`, after look-alike swaps; else the most probable
-        one that fits after dropping its first or last character; else the first alternative
-        unchanged, with None.
+        one that fits after dropping its first or last character and at most `TRIM_MAX_SWAPS`
+        swaps; else the first alternative unchanged, with None.
 
     Raises:
         ValueError: `alternatives` is empty.
@@ -232,7 +239,7 @@ def postprocess(alternatives, formats: tuple[PlateFormat, ...],
     # Edge artefacts: a plate's border, band or bolt read as an extra first or last character.
     for text, probability in alternatives:
         trims = [fit_text(trimmed, formats) for trimmed in (text[1:], text[:-1]) if len(trimmed) >= 2]
-        trims = [t for t in trims if t is not None]
+        trims = [t for t in trims if t is not None and t.swaps <= TRIM_MAX_SWAPS]
         if trims:
             best = min(trims, key=lambda t: t.swaps)
             return best.text, float(probability), best.format

@@ -41,6 +41,14 @@ def test_an_extra_character_at_either_end_is_dropped_only_when_nothing_fits():
     assert postprocess([("ABC1234", 0.4)], region_formats("br"))[0] == "ABC1234"
 
 
+def test_a_dropped_edge_character_allows_no_further_swaps():
+    # German show plates the pair reads right; dropping a character and swapping look-alikes on
+    # top made them `MSX5` and `BIMMI4` before 0.30.0.
+    eu = region_formats("eu")
+    assert postprocess([("M5XSX", 0.96), ("W5XSX", 0.01)], eu) == ("M5XSX", 0.96, None)
+    assert postprocess([("BIMMIAN", 0.89)], eu) == ("BIMMIAN", 0.89, None)
+
+
 def test_a_colour_crop_without_a_blue_band_favours_the_older_south_american_formats():
     import numpy as np
 
