@@ -71,7 +71,10 @@ class PlateVariant:
         schemes: Colour schemes; one is drawn per plate.
         fonts: Font file names in ``fonts/``; one is drawn per plate.
         decorations: Drawn under the characters, in order.
-        letters: Letters allowed for ``L`` and ``A``.
+        letters: Letters allowed for ``L`` (and for ``A`` when `vanity_letters` is empty).
+        vanity_letters: Letters allowed for ``A`` (letter-or-digit positions, as on vanity
+            plates) and in free texts, where they differ from a serial's `letters`: US states leave
+            I, O and Q out of their serials but not out of vanity plates. Empty means `letters`.
         specials: Characters allowed for ``K``.
         words: Words allowed for ``W``.
         max_chars: Upper bound on the text length (resampled above it); 0 means none.
@@ -91,6 +94,7 @@ class PlateVariant:
     fonts: tuple[str, ...]
     decorations: tuple[Decoration, ...] = ()
     letters: str = LETTERS
+    vanity_letters: str = ""
     specials: str = ""
     words: tuple[str, ...] = ()
     max_chars: int = 0
@@ -106,6 +110,11 @@ class PlateVariant:
                 raise ValueError(f"variant {self.name!r}: pattern {pattern!r} uses K but specials is empty")
             if "W" in pattern and not self.words:
                 raise ValueError(f"variant {self.name!r}: pattern {pattern!r} uses W but words is empty")
+
+    @property
+    def mixed_letters(self) -> str:
+        """The letters of ``A`` positions and free texts: `vanity_letters`, else `letters`."""
+        return self.vanity_letters or self.letters
 
     @functools.cached_property
     def alphabet(self) -> str:
@@ -172,7 +181,7 @@ def parse_pattern(pattern: str) -> list[tuple[str, int, int]]:
 def _class_chars(variant: PlateVariant, kind: str) -> str:
     """Characters a token kind may produce in `variant` (empty for separators)."""
     table = {
-        "L": variant.letters, "D": DIGITS, "N": DIGITS[1:], "A": variant.letters + DIGITS,
+        "L": variant.letters, "D": DIGITS, "N": DIGITS[1:], "A": variant.mixed_letters + DIGITS,
         "K": variant.specials, "W": "".join(variant.words),
     }
     return table.get(kind, "")
@@ -248,7 +257,7 @@ def random_text(fmt: PlateFormat, rng: np.random.Generator, variant: PlateVarian
             if kind == "W":
                 parts.append(variant.words[rng.integers(len(variant.words))])
             elif kind == "A":
-                parts.append(mixed_chars(variant.letters, int(rng.integers(low, high + 1)), rng))
+                parts.append(mixed_chars(variant.mixed_letters, int(rng.integers(low, high + 1)), rng))
             elif kind in "LDNK":
                 chars = _class_chars(variant, kind)
                 count = int(rng.integers(low, high + 1))

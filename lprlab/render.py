@@ -290,7 +290,7 @@ def _cell_aspect(font_name: str, chars: str) -> float:
 
 def _class_chars(variant: PlateVariant, kind: str) -> str:
     """The characters sharing a pitch with token class `kind` in `variant`."""
-    return {"L": variant.letters, "D": DIGITS, "N": DIGITS, "A": variant.letters + DIGITS, "K": variant.specials,
+    return {"L": variant.letters, "D": DIGITS, "N": DIGITS, "A": variant.mixed_letters + DIGITS, "K": variant.specials,
             "W": "".join(sorted(set("".join(variant.words))))}[kind]
 
 
@@ -748,6 +748,6 @@ def free_groups(variant: PlateVariant, pattern: str, rng: np.random.Generator) -
             groups.append("".join(variant.specials[i] for i in rng.integers(len(variant.specials), size=count)))
         elif kind in "LDNA":
             count = int(rng.integers(low, high + 1))
-            groups.append(mixed_chars(variant.letters, count, rng) if has_letters
+            groups.append(mixed_chars(variant.mixed_letters, count, rng) if has_letters
                           else "".join(DIGITS[i] for i in rng.integers(10, size=count)))
     return groups

@@ -100,3 +100,22 @@ def test_letter_or_digit_positions_hold_digits_half_the_time():
     texts = [random_text(get_format("us"), np.random.default_rng([9, i]), vanity) for i in range(400)]
     chars = "".join(texts)
     assert 0.4 < sum(c.isdigit() for c in chars) / len(chars) < 0.75
+
+
+def test_us_serials_leave_out_i_o_and_q_but_vanity_plates_and_free_texts_keep_them():
+    from lprlab.render import free_groups
+
+    fmt = get_format("us")
+    plain = fmt.variant("state_plain")
+    assert set("IOQ").isdisjoint(plain.letters) and set("IOQ") <= set(plain.mixed_letters)
+    serials = [random_text(fmt, np.random.default_rng([11, i]), fmt.variant(name))
+               for i in range(300) for name in ("new_york", "florida", "pennsylvania")]  # serial patterns only
+    assert set("IOQ").isdisjoint("".join(serials)) and set("ABCXYZ") <= set("".join(serials))
+    vanity = "".join(random_text(fmt, np.random.default_rng([12, i]), plain) for i in range(3000))
+    free = "".join("".join(free_groups(plain, "LLLDDDD", np.random.default_rng([13, i]))) for i in range(300))
+    assert set("IOQ") <= set(vanity) and set("IOQ") <= set(free)
+    # an O is now drawn about a quarter as often as an average letter on US plates (was 1.0)
+    counts = {c: vanity.count(c) for c in plain.mixed_letters}
+    assert counts["O"] < 0.5 * np.mean(list(counts.values()))
+    assert match_text(fmt, "OQK466") and match_text(fmt, "7ABC123")  # a vanity O and Q still fit
+    assert get_format("eu").variant("cz").mixed_letters == get_format("eu").variant("cz").letters
