@@ -85,6 +85,10 @@ parser.add_argument("--fit-first", default="auto", choices=("auto", "yes", "no")
                     help="fit every box before the verifier judges it (auto: when the verifier learnt fitted boxes)")
 parser.add_argument("--verify-fitted", action="store_true",
                     help="a box the verifier doubts gets a second look at its fitted box (see ALPR)")
+parser.add_argument("--us-character-weights", type=lambda v: {} if v == "none" else
+                    {k: float(w) for k, w in (item.split("=") for item in v.split(","))},
+                    help="the US photos' character prior ratios, e.g. O=0.5,I=1 or none (default: "
+                         "lprlab.postprocess.REGION_CHARACTER_WEIGHTS)")
 args = parser.parse_args()
 FIT_FIRST = {"auto": None, "yes": True, "no": False}
 detector = load_detector(args.detector, args.precision, verify=False if args.no_verify else args.verifier,
@@ -101,7 +105,8 @@ print(f"detector {args.detector} ({'no verifier' if detector.verifier is None el
       f"{'none' if detector.box_regressor is None or not args.fit else args.box_regressor} (fit {args.fit}"
       f"{', search boxes read too' if args.read_searched else ''}"
       f"{', doubted boxes verified again fitted' if args.verify_fitted else ''}"
-      f"{f', fitted first: {args.fit_first}'})")
+      f"{f', fitted first: {args.fit_first}'})"
+      f"{'' if args.us_character_weights is None else f', US character weights {args.us_character_weights}'}")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -117,8 +122,9 @@ reader_options = dict(threshold=args.threshold, margin=args.margin, verify_thres
                       verify_fitted=args.verify_fitted, fit_first=FIT_FIRST[args.fit_first])
 completed, outcomes = [], []
 for photo_set in photo_sets:
-    scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name, **reader_options),
-                                            photo_set)
+    weights = args.us_character_weights if photo_set.name == "us" else None
+    scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name,
+                                                    character_weights=weights, **reader_options), photo_set)
     print(f"| {photo_set.name} | {scores['images']} | {scores['plates']} | {scores['detected']:.1%} | {scores['top1']:.1%} "
           f"| {scores['top1_merged']:.1%} | {scores['topk']:.1%} | {scores['fp_per_image']:.2f} | "
           f"{scores['seconds_per_image']:.3f} |", flush=True)

@@ -30,6 +30,10 @@ parser.add_argument("--per-plate", help="write each real crop's reading with pat
 parser.add_argument("--real-only", action="store_true", help="only the real sets (no synthetic rows, no speed)")
 parser.add_argument("--decode", choices=("left", "right"),
                     help="read only one alignment of a two-alignment recogniser (default: both together)")
+parser.add_argument("--us-character-weights", type=lambda v: {} if v == "none" else
+                    {k: float(w) for k, w in (item.split("=") for item in v.split(","))},
+                    help="the US sets' character prior ratios for the 'us patterns' rows, e.g. O=0.5,I=1 "
+                         "(default: lprlab.postprocess.REGION_CHARACTER_WEIGHTS)")
 parser.add_argument("--synthetic-only", action="store_true", help="skip the real sets (CJK: none exist here)")
 args = parser.parse_args()
 recognizer = load_recognizer(args.weights, args.precision)
@@ -44,7 +48,8 @@ def show(name, table):
           flush=True)
 
 
-print(f"weights {args.weights}, {args.precision}")
+print(f"weights {args.weights}, {args.precision}"
+      + ("" if args.us_character_weights is None else f", US character weights {args.us_character_weights}"))
 print("| set | n | plate top-1 | O/0 I/1 merged | characters | per group |")
 print("|---|---:|---:|---:|---:|---|")
 for augment in () if args.real_only else ("full", "none"):
@@ -54,7 +59,8 @@ real_sets = [] if args.synthetic_only else evaluation.real_test_sets()
 outcomes = []
 for eval_set in real_sets:
     show(eval_set.name, evaluation.evaluate(recognizer, eval_set)[0])
-    table, readings = evaluation.evaluate(recognizer, eval_set, patterns=True)
+    table, readings = evaluation.evaluate(recognizer, eval_set, patterns=True, weights=(
+        args.us_character_weights if eval_set.region == "us" else None))
     show(f"{eval_set.name}, {eval_set.region} patterns", table)
     outcomes += [{"region": eval_set.name, "photo": str(i), "truth": truth, "text": reading.text,
                   "confidence": float(reading.confidence), "read": reading.text == truth}

@@ -76,7 +76,7 @@ def margin_sweep(recognizer, margins=MARGIN_SWEEP, root=None, regions=("br", "eu
 
 
 def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int = 5,
-             colours: bool = True, priors: bool = True) -> tuple[dict, list]:
+             colours: bool = True, priors: bool = True, weights: dict | None = None) -> tuple[dict, list]:
     """Reads `eval_set`; returns (per-group accuracy table, readings).
 
     With `patterns`, each reading's text is what the end-to-end reader reports: the most probable
@@ -85,7 +85,8 @@ def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int =
     the readings returned are then copies with that text. With `colours`, formats the crop's
     colours favour are tried first (`lprlab.postprocess.colour_preferred_formats`); with `priors`,
     the alternatives are first reweighted by the region's character priors
-    (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`, `reweight`).
+    (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`, `reweight`), or by `weights` (character →
+    prior ratio) when given.
     """
     if not patterns:
         readings = recognizer.read(eval_set.images)
@@ -97,8 +98,9 @@ def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int =
     readings = []
     for image, reading in zip(eval_set.images, recognizer.read(eval_set.images, top_n=top_n)):
         preferred = colour_preferred_formats(image, formats) if colours else ()
-        weights = REGION_CHARACTER_WEIGHTS.get(eval_set.region, {}) if priors else {}
-        text, _, _ = postprocess(reweight(reading.alternatives, weights), formats, preferred)
+        ratios = ({} if not priors else weights if weights is not None
+                  else REGION_CHARACTER_WEIGHTS.get(eval_set.region, {}))
+        text, _, _ = postprocess(reweight(reading.alternatives, ratios), formats, preferred)
         readings.append(dataclasses.replace(reading, text=text))
     return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
 
