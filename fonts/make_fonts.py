@@ -7,11 +7,11 @@
         fonts-freefont-ttf fonts-open-sans fonts-inter fonts-lato fonts-cantarell fonts-clear-sans \
         fonts-dosis fonts-cabin fonts-league-spartan fonts-karla fonts-jura fonts-beteckna \
         fonts-manrope fonts-quicksand fonts-hack fonts-jetbrains-mono fonts-crosextra-carlito \
-        fonts-noto-core
-    .venv/bin/python fonts/make_fonts.py [--pool-only]
+        fonts-noto-core fonts-dejavu-extra
+    .venv/bin/python fonts/make_fonts.py [--pool-only] [--only NAME ...]
 
 The *font pool* (``fonts/pool/``, `lprlab.plate_catalog.FONT_POOL`: sans-serif faces of every
-build, from signage and cockpit fonts to monospaced and rounded ones, drawn on a share of Latin plates
+build, from signage and cockpit fonts to monospaced and rounded ones, and three serif faces, drawn on a share of Latin plates
 so that the recogniser learns characters rather than a dozen fonts' glyphs) is subset to the Latin
 letters and digits. CJK fonts are subset with fontTools to the glyphs the plate catalogue uses, so the repository
 stays small. Each font's Debian copyright file is copied beside it as <font>.LICENSE.txt.
@@ -83,6 +83,10 @@ POOL = {  # file in fonts/pool/ -> (system path, Debian package)
     "Carlito-Bold.ttf": ("truetype/crosextra/Carlito-Bold.ttf", "fonts-crosextra-carlito"),
     "NotoSans-Bold.ttf": ("truetype/noto/NotoSans-Bold.ttf", "fonts-noto-core"),
     "NotoSansDisplay-Bold.ttf": ("truetype/noto/NotoSansDisplay-Bold.ttf", "fonts-noto-core"),
+    # serif faces (generator 0.32.0): Virginia's and older US dies have serifs
+    "DejaVuSerifCondensed-Bold.ttf": ("truetype/dejavu/DejaVuSerifCondensed-Bold.ttf", "fonts-dejavu-extra"),
+    "DejaVuSerif-Bold.ttf": ("truetype/dejavu/DejaVuSerif-Bold.ttf", "fonts-dejavu-core"),
+    "LiberationSerif-Bold.ttf": ("truetype/liberation/LiberationSerif-Bold.ttf", "fonts-liberation"),
 }
 COMMON = DIGITS + LETTERS + "-・· "
 CJK = {  # file in fonts/ -> (system path, font number in collection, package, characters kept)
@@ -109,15 +113,18 @@ def save_subset(source: pathlib.Path, target: pathlib.Path, chars: str, number: 
     font.save(target)
 
 
-def main(pool_only: bool = False) -> None:
-    for name, (path, package) in ({} if pool_only else LATIN).items():
+def main(pool_only: bool = False, only: tuple[str, ...] = ()) -> None:
+    """Rebuilds the fonts; with `only`, just those pool fonts (the others stay as they are)."""
+    for name, (path, package) in ({} if pool_only or only else LATIN).items():
         shutil.copyfile(SYSTEM / path, HERE / name)
         copy_licence(name, package)
-    for name, (path, number, package, chars) in ({} if pool_only else CJK).items():
+    for name, (path, number, package, chars) in ({} if pool_only or only else CJK).items():
         save_subset(SYSTEM / path, HERE / name, chars, number)
         copy_licence(name, package)
     (HERE / "pool").mkdir(exist_ok=True)
     for name, (path, package) in POOL.items():
+        if only and name not in only:
+            continue
         save_subset(SYSTEM / path, HERE / "pool" / name, DIGITS + LETTERS)
         copy_licence(f"pool/{name}", package)
     for path in sorted([*HERE.glob("*.*tf"), *HERE.glob("pool/*.*tf")]):
@@ -125,4 +132,6 @@ def main(pool_only: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    main(pool_only="--pool-only" in sys.argv[1:])
+    arguments = sys.argv[1:]
+    main(pool_only="--pool-only" in arguments,
+         only=tuple(arguments[arguments.index("--only") + 1:]) if "--only" in arguments else ())

@@ -30,7 +30,7 @@ HIGHWAY_B, HIGHWAY_C, HIGHWAY_D = "RG2014B.ttf", "RG2014C.ttf", "RG2014D.ttf"
 # US dies draw their O so, and recogniser 0.8, which never saw one, read it as D or Q (the Bahia
 # series OKL, OUZ, OZG: 13 of the 19 BR misreads; generator 0.11.0).
 PLAY_BOLD, PLAY = "Play-Bold.ttf", "Play-Regular.ttf"
-# The font pool (generator 0.13.0): 36 sans-serif faces of every build (signage, cockpit, grotesque,
+# The font pool (generator 0.13.0): 36 sans-serif faces of every build (and 3 serif ones since 0.32.0) (signage, cockpit, grotesque,
 # geometric, rounded, condensed, monospaced; `fonts/make_fonts.py`), any of which may set a Latin
 # plate (`lprlab.render.FONT_POOL_SHARE`). The recognisers trained on the dozen plate look-alikes
 # above read clean, legible real grey BR plates wrong (O as D or Q, 9 as 5, 6 as 8): a real plate's
@@ -45,8 +45,14 @@ FONT_POOL = tuple(f"pool/{name}" for name in (
     "Karla-Bold.otf", "Jura-Bold.otf", "BetecknaGS-Bold.ttf", "BetecknaGSCondensed-Bold.ttf", "Manrope-Bold.ttf",
     "Quicksand-Bold.ttf", "Hack-Bold.ttf", "JetBrainsMono-ExtraBold.ttf", "LiberationMono-Bold.ttf",
     "LiberationSans-Bold.ttf", "LiberationSansNarrow-Regular.ttf", "Carlito-Bold.ttf", "NotoSans-Bold.ttf",
-    "NotoSansDisplay-Bold.ttf",
+    "NotoSansDisplay-Bold.ttf", "DejaVuSerifCondensed-Bold.ttf", "DejaVuSerif-Bold.ttf", "LiberationSerif-Bold.ttf",
 ))
+# Serif faces (generator 0.32.0). Virginia's dies (and many older US ones) have serifs; the pair of
+# 0.30.0 read all three real Virginia G as C (`XGK9239` read `XCK9239` at 0.99), and on synthetic
+# state plates set in a serif face its 32x128 member reads the G right on 38-46 of 48 plates per
+# layout, against 46-48 in its own faces (mostly as C, K, X or W; `benchmarks/font_probe.py`,
+# `font_probe_us_serif_g.txt`). In the pool (all Latin formats) and among the generic US faces.
+SERIF_NARROW = ("pool/DejaVuSerifCondensed-Bold.ttf", "pool/LiberationSerif-Bold.ttf")
 JP_FONT = "ipag-plates.ttf"
 KR_FONT = "NanumGothicBold-plates.ttf"
 CN_FONT = "wqy-zenhei-plates.ttf"
@@ -296,7 +302,7 @@ def _us_generic(name: str, scenery: Scenery | None, schemes, side: str = "") -> 
                                         "LLeDDDD", "DDDeDDD", "LLLpDDD", "DDDpLLL", "DpDDLL"),
         rows=(Row(top=0.25, bottom=0.78, left=left, right=right),), schemes=schemes,
         fonts=(ROBOTO, DEJAVU, BEBAS, ROBOTO_MEDIUM, ROBOTO_REGULAR, MONO, NARROW, HIGHWAY_B, HIGHWAY_C, HIGHWAY_D,
-               PLAY_BOLD),
+               PLAY_BOLD, *SERIF_NARROW),
         decorations=(*art, Caption((0.22, 0.02, 0.78, 0.21), US_STATES, font=SCRIPT),
                      Caption((0.2, 0.82, 0.8, 0.96), US_SLOGANS), *US_STICKERS, US_BOLTS, Border(0.02, 0.015),
                      *marks, *(() if side else (US_SIDE_MARK,))),
