@@ -355,8 +355,8 @@ def test_side_marks_stand_against_the_registration_and_are_not_text(kind, monkey
         columns = np.flatnonzero(band.any(axis=0))
         return columns, x.min(), (x + w).max(), h.max()
 
-    marked = 0
-    for seed in range(8):
+    marked, seeds = 0, 24
+    for seed in range(seeds):
         columns, first, last, height = outside_ink(1.0, seed)
         if len(columns):  # a mark beside the characters (left out where it would squeeze them)
             marked += 1
@@ -368,7 +368,10 @@ def test_side_marks_stand_against_the_registration_and_are_not_text(kind, monkey
         _, first, last, _ = outside_ink(1.0, seed, "ABCD1234")
         _, first_bare, last_bare, _ = outside_ink(0.0, seed, "ABCD1234")
         assert last - first >= MARK_SQUEEZE * (last_bare - first_bare) - 2
-    assert marked >= 4  # most plates of five characters have room for a mark (drawn smaller where need be)
+    # many plates of five characters have room for a mark (drawn smaller where need be): stacked
+    # letters on all, seals on about 80%, county codes (the widest) on about 40% (16 of 40 seeds
+    # with generator 0.32.0's faces, 18 without its serif ones; 3 of the first 8 seeds)
+    assert marked >= 0.25 * seeds
 
 
 def test_side_mark_rejects_unknown_kinds_and_shares():
