@@ -27,7 +27,7 @@ import lprlab  # noqa: E402
 from lprlab import evaluation  # noqa: E402
 from lprlab.detection import load_detector  # noqa: E402
 from lprlab.pipeline import ALPR  # noqa: E402
-from lprlab.recognition import load_recognizer  # noqa: E402
+from lprlab.recognition import ViewAverage, load_recognizer  # noqa: E402
 from lprlab.video import read_video  # noqa: E402
 from lprlab.watchlist import normalise  # noqa: E402
 
@@ -85,6 +85,8 @@ parser.add_argument("--fit-first", default="auto", choices=("auto", "yes", "no")
                     help="fit every box before the verifier judges it (auto: when the verifier learnt fitted boxes)")
 parser.add_argument("--verify-fitted", action="store_true",
                     help="a box the verifier doubts gets a second look at its fitted box (see ALPR)")
+parser.add_argument("--tta", action="store_true",
+                    help="read every crop in the nine cuts of lprlab.recognition.TTA_VIEWS, averaged (ViewAverage)")
 parser.add_argument("--us-character-weights", type=lambda v: {} if v == "none" else
                     {k: float(w) for k, w in (item.split("=") for item in v.split(","))},
                     help="the US photos' character prior ratios, e.g. O=0.5,I=1 or none (default: "
@@ -96,6 +98,8 @@ detector = load_detector(args.detector, args.precision, verify=False if args.no_
                          search_threshold=args.search_threshold,
                          box_regressor={"default": True, "none": False}.get(args.box_regressor, args.box_regressor))
 recognizer = load_recognizer(args.recognizer, "bfloat16" if args.precision == "bfloat16" else "float32")
+if args.tta:
+    recognizer = ViewAverage(recognizer)
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'verifier ' + args.verifier}), "
       f"searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
       f"recogniser {args.recognizer}, presence threshold {args.threshold}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "

@@ -17,7 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from lprlab import evaluation  # noqa: E402
 from lprlab.images import read_image  # noqa: E402
-from lprlab.recognition import load_recognizer  # noqa: E402
+from lprlab.recognition import ViewAverage, load_recognizer  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--weights", default="weights/recognizer_latin_both,weights/recognizer_latin_h64_both",
@@ -34,9 +34,13 @@ parser.add_argument("--us-character-weights", type=lambda v: {} if v == "none" e
                     {k: float(w) for k, w in (item.split("=") for item in v.split(","))},
                     help="the US sets' character prior ratios for the 'us patterns' rows, e.g. O=0.5,I=1 "
                          "(default: lprlab.postprocess.REGION_CHARACTER_WEIGHTS)")
+parser.add_argument("--tta", action="store_true",
+                    help="read every crop in the nine cuts of lprlab.recognition.TTA_VIEWS, averaged (ViewAverage)")
 parser.add_argument("--synthetic-only", action="store_true", help="skip the real sets (CJK: none exist here)")
 args = parser.parse_args()
 recognizer = load_recognizer(args.weights, args.precision)
+if args.tta:
+    recognizer = ViewAverage(recognizer)
 recognizer.alignment = args.decode
 config = recognizer.config
 
@@ -48,7 +52,7 @@ def show(name, table):
           flush=True)
 
 
-print(f"weights {args.weights}, {args.precision}"
+print(f"weights {args.weights}, {args.precision}" + (", nine views averaged (--tta)" if args.tta else "")
       + ("" if args.us_character_weights is None else f", US character weights {args.us_character_weights}"))
 print("| set | n | plate top-1 | O/0 I/1 merged | characters | per group |")
 print("|---|---:|---:|---:|---:|---|")

@@ -124,6 +124,10 @@ def _train(args) -> None:
                 raise SystemExit(f"--alignment both with --init {args.init}: {error}") from None
         elif args.alignment == "left" and config.alignment != "left":
             raise SystemExit(f"--alignment left with --init {args.init}: those weights read both alignments")
+        if args.grey and not config.grey:
+            from lprlab.models.recognizer import make_grey  # noqa: PLC0415
+
+            model, config = make_grey(model, config)
         config = dataclasses.replace(config, seed=args.seed, free_text=args.free_text, loose_crops=args.loose_crops,
                                      learning_rate=args.learning_rate or config.learning_rate)
         train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
@@ -138,7 +142,7 @@ def _train(args) -> None:
                               loose_crops=args.loose_crops, context=args.context,
                               stem_filters=args.stem_filters, filters=args.filters,
                               convs=args.convs or (1,) + (2,) * (len(args.filters) - 1),
-                              dense_units=args.dense_units, alignment=args.alignment or "left",
+                              dense_units=args.dense_units, alignment=args.alignment or "left", grey=args.grey,
                               **({"learning_rate": args.learning_rate} if args.learning_rate else {}))
     train_recognizer_synthetic(config, args.out, args.count, args.val_count, args.epochs, args.batch_size,
                                args.data_dir, verbose=2, **teacher)
@@ -221,10 +225,12 @@ def _read(args) -> None:
     import json  # noqa: PLC0415
 
     from lprlab.images import read_image  # noqa: PLC0415
-    from lprlab.recognition import load_recognizer  # noqa: PLC0415
+    from lprlab.recognition import ViewAverage, load_recognizer  # noqa: PLC0415
 
     images = [read_image(path) for path in args.images]  # every input checked before any output
     recognizer = load_recognizer(args.weights, args.precision)
+    if args.tta:
+        recognizer = ViewAverage(recognizer)
     for path, reading in zip(args.images, recognizer.read(images)):
         if args.json:
             print(json.dumps({"image": path, "text": reading.text, "confidence": round(reading.confidence, 4)},
@@ -407,6 +413,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "pair weights/recognizer_latin_both,weights/recognizer_latin_h64_both; weights/recognizer_latin_both "
                       "alone is about 2.5x faster)")
     read.add_argument("--json", action="store_true", help="one JSON object per image (JSON Lines)")
+    read.add_argument("--tta", action="store_true", help="read each crop in nine cuts (a little wider, narrower, "
+                      "taller, shorter) and average them (test-time augmentation; nine times the work)")
     read.add_argument("--precision", default="float32", choices=("float32", "bfloat16"),
                       help="arithmetic (bfloat16: faster on CPUs with AVX512-BF16)")
     read.set_defaults(run=_read)
@@ -569,6 +577,9 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--alignment", choices=("left", "both"),
                      help="left: one slot per character, left-aligned (the default); both: also right-aligned slots, "
                           "decoded together (with --init from left-aligned weights, the right slots are added)")
+    rec.add_argument("--grey", action="store_true",
+                     help="read grey levels only (a colour-blind network, for an ensemble; with --init from colour "
+                          "weights, every weight is kept and the network learns to read grey crops)")
     rec.add_argument("--teacher", metavar="W[,W...]",
                      help="distil these recogniser weights (an ensemble when several) into the trained network: "
                           "it learns their slot distributions as well as the true characters (Hinton et al. 2015)")

@@ -291,6 +291,53 @@ def test_an_ensemble_averages_its_members_slot_probabilities(tmp_path):
     assert mixed.probabilities([]).shape == (0, 7, TINY.num_classes)
 
 
+def test_a_view_cut_trims_or_pads_each_side_by_its_share():
+    from lprlab.recognition import cut_view
+
+    image = np.arange(20 * 40 * 3, dtype=np.uint32).reshape(20, 40, 3).astype(np.uint8)
+    assert cut_view(image, (0, 0, 0, 0)).shape == (20, 40, 3)
+    narrower = cut_view(image, (0.1, 0.0, 0.1, 0.0))
+    assert narrower.shape == (20, 32, 3) and np.array_equal(narrower, image[:, 4:36])
+    shorter = cut_view(image, (0.0, 0.1, 0.0, 0.2))
+    assert shorter.shape == (14, 40, 3) and np.array_equal(shorter, image[2:16])
+    wider = cut_view(image, (-0.1, 0.0, -0.05, 0.0))  # 4 columns left, 2 right, the edges repeated
+    assert wider.shape == (20, 46, 3)
+    assert np.array_equal(wider[:, 4:44], image) and np.array_equal(wider[:, 0], image[:, 0])
+    assert np.array_equal(wider[:, 45], image[:, -1])
+    taller = cut_view(image, (0.0, -0.1, 0.0, 0.0))
+    assert taller.shape == (22, 40, 3) and np.array_equal(taller[0], image[0]) and np.array_equal(taller[2:], image)
+    with pytest.raises(ValueError, match="below 0.5"):
+        cut_view(image, (0.5, 0, 0, 0))
+    with pytest.raises(ValueError, match="left, top, right, bottom"):
+        cut_view(image, (0.1, 0.1))
+
+
+def test_view_average_reads_the_mean_of_its_views_slot_probabilities(tmp_path):
+    from lprlab.recognition import TTA_VIEWS, ViewAverage, cut_view
+
+    save_recognizer(build_recognizer(TINY), TINY, tmp_path / "a")
+    reader = load_reader(tmp_path / "a")
+    crops = [make_plate_crop(resolve_formats("br_mercosur"), np.random.default_rng([6, i]), (24, 80)).image
+             for i in range(5)]
+    same = ViewAverage(reader, [(0, 0, 0, 0)])  # one view as cut: the reader itself
+    np.testing.assert_allclose(same.probabilities(crops), reader.probabilities(crops), atol=1e-6)
+    views = [(0, 0, 0, 0), (0.1, 0, 0.1, 0), (0, -0.1, 0, -0.1)]
+    averaged = ViewAverage(reader, views)
+    expected = np.mean([reader.probabilities([cut_view(c, v) for c in crops]) for v in views], axis=0)
+    np.testing.assert_allclose(averaged.probabilities(crops, batch_size=2), expected, atol=1e-5)
+    read = averaged.read(crops, top_n=3)
+    assert [r.text for r in read] == [r.text for r in decode(expected, TINY, 3)]
+    assert averaged.config == TINY and averaged.info["views"] == tuple(tuple(float(x) for x in v) for v in views)
+    assert len(TTA_VIEWS) == 9 and TTA_VIEWS[0] == (0.0, 0.0, 0.0, 0.0)
+    assert ViewAverage(reader).probabilities(crops[:2]).shape == (2, TINY.slots, TINY.num_classes)
+    with pytest.raises(ValueError, match="at least one view"):
+        ViewAverage(reader, [])
+    with pytest.raises(ValueError, match="below 0.5"):
+        ViewAverage(reader, [(0.6, 0, 0, 0)])
+    with pytest.raises(ValueError, match="image 1"):
+        averaged.read([crops[0], np.zeros((1, 5, 3), np.uint8)])
+
+
 def test_training_continues_from_given_weights_on_fresh_synthetic_crops(tmp_path):
     start = build_recognizer(TINY)
     save_recognizer(start, TINY, tmp_path / "start")
@@ -591,3 +638,32 @@ def test_a_student_trained_with_a_teacher_records_it_and_its_targets(tmp_path, c
         main(args[:-6] + ["--distill", "2", "--data-dir", str(tmp_path / "synth")])
     with pytest.raises(SystemExit, match="--teacher"):
         main(["train", "recognizer", "--out", str(tmp_path / "bad"), "--teacher", str(tmp_path / "missing")])
+
+
+def test_a_grey_recogniser_reads_grey_levels_and_starts_from_colour_weights(tmp_path):
+    import dataclasses
+
+    from lprlab.images import resize_batch
+    from lprlab.models.recognizer import make_grey
+
+    colour = build_recognizer(TINY)
+    grey, config = make_grey(colour, TINY)
+    assert config == dataclasses.replace(TINY, grey=True) and grey.output_shape == colour.output_shape
+    crops = [make_plate_crop(resolve_formats("br_mercosur"), np.random.default_rng([7, i]), (16, 64)).image
+             for i in range(4)]
+    batch = resize_batch(crops, (16, 64))
+    luma = np.repeat((batch @ np.array([0.299, 0.587, 0.114], np.float32))[..., None], 3, axis=-1)
+    # the same weights: the grey network reads a crop as the colour one reads its grey levels
+    np.testing.assert_allclose(grey.predict(batch, verbose=0), colour.predict(luma, verbose=0), atol=1e-5)
+    # colour is lost: the crop and its grey levels read alike
+    np.testing.assert_allclose(grey.predict(luma, verbose=0), grey.predict(batch, verbose=0), atol=1e-5)
+    save_recognizer(grey, config, tmp_path / "grey")
+    model, loaded, _ = load_recognizer(tmp_path / "grey")
+    assert loaded.grey
+    np.testing.assert_allclose(model.predict(batch, verbose=0), grey.predict(batch, verbose=0), atol=1e-6)
+    with pytest.raises(ValueError, match="already reads grey"):
+        make_grey(grey, config)
+    save_recognizer(colour, TINY, tmp_path / "colour")
+    main(["train", "recognizer", "--init", str(tmp_path / "colour"), "--grey", "--out", str(tmp_path / "run"),
+          "--count", "32", "--val-count", "8", "--epochs", "1", "--seed", "3", "--data-dir", str(tmp_path / "synth")])
+    assert load_recognizer(tmp_path / "run" / "model")[1].grey

@@ -68,6 +68,9 @@ class RecognizerConfig:
             0.25.0). ``"both"``: `max_chars` more slots read the text right-aligned (padded on the
             left); the output has `slots` = 2 * `max_chars` slots, left-aligned ones first, and
             `decode` reads both together. `add_right_slots` starts such a net from a left one.
+        grey: Read the crop's luminance only (ITU-R BT.601 weights, `GreyLevels`), the same on all
+            three input channels: a member blind to colour, for an ensemble of networks that err
+            differently (0.33.0). `make_grey` starts one from colour weights.
     """
 
     image_size: tuple[int, int] = (32, 128)
@@ -87,6 +90,7 @@ class RecognizerConfig:
     loose_crops: float = 0.0
     head_rows: int = 0
     alignment: str = "left"
+    grey: bool = False
 
     def __post_init__(self):
         if len(set(self.alphabet)) != len(self.alphabet):
@@ -153,6 +157,16 @@ class SlotQueries(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="lprlab")
+class GreyLevels(layers.Layer):
+    """RGB to grey levels, kept on three channels: (batch, H, W, 3) float in [0, 1] → the same
+    shape, each channel 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601 luma). No weights."""
+
+    def call(self, images):
+        luma = ops.sum(images * ops.convert_to_tensor([0.299, 0.587, 0.114], images.dtype), axis=-1, keepdims=True)
+        return ops.concatenate([luma, luma, luma], axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="lprlab")
 class ColumnPositions(layers.Layer):
     """Adds a learned position embedding to the columns (for the ``"attention"`` context).
 
@@ -177,13 +191,15 @@ class ColumnPositions(layers.Layer):
 def build_recognizer(config: RecognizerConfig) -> keras.Model:
     """The recogniser network.
 
-    Input: (batch, height, width, 3) float32 RGB in [0, 1]. Output: (batch, slots, num_classes)
+    Input: (batch, height, width, 3) float32 RGB in [0, 1] (with `grey`, turned to grey levels
+    first). Output: (batch, slots, num_classes)
     float32 softmax probabilities, one distribution per slot (the pad class last); `slots` is
     `max_chars`, or twice that with ``alignment="both"`` (left-aligned slots first).
     With `slot_attention` the last stage pools only the height, so the head sees width/8 columns.
     """
     inputs = keras.Input((*config.image_size, 3), name="rec_image")
-    x = layers.Rescaling(2.0, offset=-1.0, name="rec_scale")(inputs)
+    x = GreyLevels(name="rec_grey")(inputs) if config.grey else inputs
+    x = layers.Rescaling(2.0, offset=-1.0, name="rec_scale")(x)
     x = layers.Conv2D(config.stem_filters, 5, strides=2, padding="same", use_bias=False, name="rec_stem")(x)
     x = layers.BatchNormalization(name="rec_stem_bn")(x)
     x = layers.ReLU(name="rec_stem_relu")(x)
@@ -449,6 +465,28 @@ def add_right_slots(model: keras.Model, config: RecognizerConfig) -> tuple[keras
             weights = [np.concatenate([queries, queries]), positions]
         grown.get_layer(layer.name).set_weights(weights)
     return grown, new_config
+
+
+def make_grey(model: keras.Model, config: RecognizerConfig) -> tuple[keras.Model, RecognizerConfig]:
+    """A colour-blind recogniser (``grey=True``) started from `model`: every weight is copied; the
+    network then sees each crop's grey levels on its three channels (``lprlab train recognizer
+    --init W --grey`` teaches it to read them).
+
+    Returns:
+        (the new model, its config).
+
+    Raises:
+        ValueError: `config` is already grey.
+    """
+    if config.grey:
+        raise ValueError("the recogniser already reads grey levels")
+    new_config = dataclasses.replace(config, grey=True)
+    grey = build_recognizer(new_config)
+    for layer in model.layers:
+        weights = layer.get_weights()
+        if weights:
+            grey.get_layer(layer.name).set_weights(weights)
+    return grey, new_config
 
 
 def _beam(slots: np.ndarray, config: RecognizerConfig, width: int) -> tuple[tuple[str, float], ...]:
