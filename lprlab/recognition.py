@@ -288,6 +288,12 @@ class ViewAverage:
         """As `Recognizer.read_files`."""
         return self.read([read_image(p) for p in paths], top_n=top_n)
 
+    def _forward(self, batch) -> np.ndarray:
+        """Slot probabilities for a batch of already-sized crops ((batch, height, width, 3) float32
+        in [0, 1], as `Ensemble._forward`): each crop back to uint8, cut and read in every view."""
+        images = np.clip(np.rint(np.asarray(batch) * 255.0), 0, 255).astype(np.uint8)
+        return self.probabilities(list(images), len(images))
+
 
 def load_recognizer(path=None, precision: str = "float32") -> Recognizer | Ensemble:
     """Loads recogniser weights (``<path>.keras`` + ``<path>.json``); by default the shipped Latin

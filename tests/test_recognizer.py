@@ -330,6 +330,10 @@ def test_view_average_reads_the_mean_of_its_views_slot_probabilities(tmp_path):
     assert averaged.config == TINY and averaged.info["views"] == tuple(tuple(float(x) for x in v) for v in views)
     assert len(TTA_VIEWS) == 9 and TTA_VIEWS[0] == (0.0, 0.0, 0.0, 0.0)
     assert ViewAverage(reader).probabilities(crops[:2]).shape == (2, TINY.slots, TINY.num_classes)
+    from lprlab.evaluation import measure_speed
+
+    speed = measure_speed(averaged, batch_size=4, repeats=1)  # the benchmark's figures for a ViewAverage too
+    assert speed["plates_per_s"] > 0 and speed["ms_per_plate"] > 0
     with pytest.raises(ValueError, match="at least one view"):
         ViewAverage(reader, [])
     with pytest.raises(ValueError, match="below 0.5"):
