@@ -126,6 +126,11 @@ def test_cli_read_json_and_errors(tmp_path, capsys):
     assert "not a readable image" in capsys.readouterr().err
     reader = load_reader(tmp_path / "tiny")
     assert len(reader.read([crop, crop[:20, :50]])) == 2
+    from lprlab.recognition import ViewAverage
+
+    assert main(["read", str(tmp_path / "plate.png"), "--weights", str(tmp_path / "tiny"), "--json", "--tta"]) == 0
+    record = json.loads(capsys.readouterr().out.strip())  # the nine cuts' average
+    assert record["text"] == ViewAverage(reader).read([read_image(tmp_path / "plate.png")])[0].text
 
 
 def test_holdout_split_is_stable_and_proportional():
