@@ -56,6 +56,9 @@ parser.add_argument("--heights", type=lambda v: tuple(float(f) for f in v.split(
                     help="box height factors read besides the margins (see ALPR; '' for none)")
 parser.add_argument("--widths", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=(0.7, 0.85, 1.15, 1.35),
                     help="box width factors read besides the margins and heights (see ALPR; '' for none)")
+parser.add_argument("--shifts", type=lambda v: tuple(tuple(float(x) for x in item.split(":")) for item in v.split(",") if item.strip()),
+                    default=(), help="shifted views WIDTH:SHIFT,... (width factor, centre shift as a share of the box width; see ALPR)")
+parser.add_argument("--shift-below", type=float, default=0.5, help="the reading probability under which shifted views are read (see ALPR)")
 parser.add_argument("--rescue-floor", type=float, default=0.05,
                     help="the verifier probability under which no reading rescues a box (see ALPR)")
 parser.add_argument("--min-confidence", type=float, default=0.1,
@@ -103,7 +106,7 @@ if args.tta:
 print(f"detector {args.detector} ({'no verifier' if detector.verifier is None else 'verifier ' + args.verifier}), "
       f"searcher {'none' if detector.searcher is None else args.searcher or 'weights/detector_search'} ({args.search_threshold}), detector {detector.precision}, recogniser {recognizer.precision if hasattr(recognizer, 'precision') else 'float32'}, "
       f"recogniser {args.recognizer}, presence threshold {args.threshold}, crop margin {args.margin}, verifier threshold {args.verify_threshold}, "
-      f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, widths {args.widths or 'none'}, "
+      f"rescue by reading {args.rescue or 'off'} (floor {args.rescue_floor}), heights {args.heights}, widths {args.widths or 'none'}, shifts {args.shifts or 'none'} (below {args.shift_below}), "
       f"min confidence {args.min_confidence}, refine {args.refine or 'off'}, offsets {args.offsets} "
       f"(clips {args.video_offsets}), box regressor "
       f"{'none' if detector.box_regressor is None or not args.fit else args.box_regressor} (fit {args.fit}"
@@ -120,7 +123,7 @@ except FileNotFoundError as error:
     print(error)
 # the reader's options, for the photos, the speed figure and the clips alike (but the clips' offsets)
 reader_options = dict(threshold=args.threshold, margin=args.margin, verify_threshold=args.verify_threshold, rescue_confidence=args.rescue,
-                      rescue_floor=args.rescue_floor, heights=args.heights, widths=args.widths,
+                      rescue_floor=args.rescue_floor, heights=args.heights, widths=args.widths, shifts=args.shifts, shift_below=args.shift_below,
                       min_confidence=args.min_confidence, refine=args.refine, offsets=tuple(args.offsets),
                       fit=args.fit, read_searched=args.read_searched,
                       verify_fitted=args.verify_fitted, fit_first=FIT_FIRST[args.fit_first])

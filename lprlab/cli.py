@@ -49,6 +49,20 @@ def _heights(text: str) -> tuple[float, ...]:
     return values
 
 
+def _shifts(text: str) -> tuple[tuple[float, float], ...]:
+    """``0.85:-0.1,0.85:0.1`` (width factor:centre shift pairs), or ``""`` for none: the reader's
+    shifted views (argparse type)."""
+    try:
+        pairs = tuple(tuple(float(v) for v in item.split(":")) for item in text.split(",") if item.strip())
+    except ValueError:
+        pairs = ((),)
+    if any(len(p) != 2 for p in pairs):
+        raise argparse.ArgumentTypeError(f"expected WIDTH:SHIFT pairs like 0.85:-0.1,0.85:0.1, got {text!r}")
+    if any(not (0 < w <= 3 and -1 <= d <= 1) for w, d in pairs):
+        raise argparse.ArgumentTypeError(f"widths must be in (0, 3] and shifts in [-1, 1], got {text!r}")
+    return pairs
+
+
 def _generate(args) -> None:
     from lprlab.datasets import DatasetSpec, generate_dataset  # noqa: PLC0415
     from lprlab.formats import resolve_formats  # noqa: PLC0415
@@ -306,7 +320,7 @@ def _alpr(args) -> None:
                 verify_threshold=args.verify_threshold, rescue_confidence=args.rescue, margin=args.margin,
                 heights=args.heights, widths=args.widths, base_scale=args.base_scale, min_confidence=args.min_confidence,
                 enhance_below_px=args.enhance_below, offsets=tuple(args.offsets), fit=args.fit,
-                verify_fitted=args.verify_fitted)
+                verify_fitted=args.verify_fitted, shifts=args.shifts, shift_below=args.shift_below)
     if args.annotate:
         pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
     for path, image in zip(args.images, images):
@@ -494,6 +508,11 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--widths", type=_heights, default=(0.7, 0.85, 1.15, 1.35), metavar="F[,F...]",
                       help="also read each box with its width times these factors (default 0.7,0.85,1.15,1.35; "
                            "'' for none)")
+    alpr.add_argument("--shifts", type=_shifts, default=(), metavar="W:S[,W:S...]",
+                      help="a second look at boxes read weakly: views W times the box's width, moved S of it "
+                           "sideways, e.g. 0.85:-0.1,0.85:0.1,0.7:-0.15,0.7:0.15 (default none)")
+    alpr.add_argument("--shift-below", type=float, default=0.5, metavar="P",
+                      help="the reading probability under which a box gets the shifted views (default 0.5)")
     alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
                       help="also keep a box the verifier doubts (0.05 to its threshold) when its reading fits a "
                            "format with probability >= P (default 0.5; 0: off)")

@@ -338,11 +338,13 @@ def test_narrower_box_views_read_a_box_that_reaches_past_the_plate():
 def test_cli_parses_margins_and_height_factors_with_clear_errors():
     import argparse
 
-    from lprlab.cli import _heights, _margins
+    from lprlab.cli import _heights, _margins, _shifts
 
     assert _margins("0.08") == 0.08 and _margins("0.04,0.08") == (0.04, 0.08)
     assert _heights("0.85,1.2") == (0.85, 1.2) and _heights("") == ()
-    for parse, bad in ((_margins, "1.5"), (_margins, "x"), (_heights, "0"), (_heights, "a,b")):
+    assert _shifts("0.85:-0.1,0.7:0.15") == ((0.85, -0.1), (0.7, 0.15)) and _shifts("") == ()
+    for parse, bad in ((_margins, "1.5"), (_margins, "x"), (_heights, "0"), (_heights, "a,b"), (_shifts, "0.85"),
+                       (_shifts, "a:b"), (_shifts, "0:0.1"), (_shifts, "0.85:2")):
         with pytest.raises(argparse.ArgumentTypeError):
             parse(bad)
 
@@ -394,3 +396,50 @@ def test_a_reading_that_fits_but_is_unlikely_is_dropped():
     assert ALPR(Detector(), Recognizer(), region="us").read(image) == []
     kept = ALPR(Detector(), Recognizer(), region="us", min_confidence=0.0).read(image)
     assert [(r.text, r.format) for r in kept] == [("ST7138", "us")]
+
+
+def test_shifted_views_are_a_second_look_at_weakly_read_boxes_only():
+    from types import SimpleNamespace
+
+    from lprlab.models.detector import Detection
+    from lprlab.models.recognizer import Reading
+    from lprlab.pipeline import ALPR
+
+    class Detector:  # two boxes 100 px wide; the first box's plate sits in its left part (x 20..90)
+        def detect(self, image, threshold, base_scale, verify_threshold, **options):
+            return [Detection((20, 10, 100, 20), 0.9, 1.0, None), Detection((20, 40, 100, 20), 0.9, 1.0, None)]
+
+    image = np.zeros((60, 160, 3), np.uint8)
+    image[:30] = 1  # the first box's rows
+
+    class Split:  # tells the boxes apart by their rows; the first plate reads whole only in a 70 px crop
+        config = SimpleNamespace(formats=("eu",))
+
+        def __init__(self):
+            self.crops = []
+
+        def read(self, crops, top_n=1):
+            self.crops += [(c.shape, int(c[0, 0, 0])) for c in crops]
+            return [Reading(t, (), p, ((t, p),)) for t, p in (
+                (("AB123CD", 0.9) if c.shape[1] == 70 else ("AB123C", 0.2)) if c[0, 0, 0] == 1
+                else ("XY987ZW", 0.8) for c in crops)]
+
+    plain = ALPR(Detector(), Split(), region="eu", min_confidence=0.0, margin=0.0, heights=(), widths=())
+    assert [r.text for r in plain.read(image)] == ["B123C", "XY987ZW"]  # the edge trimmed to fit
+    looked = ALPR(Detector(), Split(), region="eu", min_confidence=0.0, margin=0.0, heights=(), widths=(),
+                  shifts=((0.7, -0.15),), shift_below=0.5)
+    assert [r.text for r in looked.read(image)] == ["AB123CD", "XY987ZW"]
+    # the second look reads only the weak box's shifted view: 2 first-look crops, then 1
+    assert len(looked.recognizer.crops) == 3 and looked.recognizer.crops[2] == ((20, 70, 3), 1)
+    # a shifted view that reads fewer characters never replaces a fitting reading
+    class Chopped(Split):
+        def read(self, crops, top_n=1):
+            readings = super().read(crops, top_n)
+            return [Reading("AB12", (), 0.9, (("AB12", 0.9),)) if c.shape[1] == 70 else r
+                    for c, r in zip(crops, readings)]
+
+    chopped = ALPR(Detector(), Chopped(), region="eu", min_confidence=0.0, margin=0.0, heights=(), widths=(),
+                   shifts=((0.7, -0.15),))
+    assert [r.text for r in chopped.read(image)] == ["B123C", "XY987ZW"]
+    with pytest.raises(ValueError, match="shifts"):
+        ALPR(Detector(), Split(), shifts=((0.0, 0.1),))
