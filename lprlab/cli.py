@@ -205,7 +205,7 @@ def _train_box_regressor(args) -> None:
     backgrounds = os.path.abspath(args.backgrounds) if args.backgrounds else None
     train_box_regressor_synthetic(BoxRegressorConfig(seed=args.seed), args.out, args.images, args.val_images,
                                   args.epochs, args.data_dir, backgrounds, formats, args.workers, args.batch_size,
-                                  verbose=2, photometric=args.photometric)
+                                  verbose=2, photometric=args.photometric, wild=args.wild, flank=args.flank)
     print(args.out)
 
 
@@ -662,6 +662,10 @@ def build_parser() -> argparse.ArgumentParser:
     box.add_argument("--backgrounds", help="folder of real background photos (default: procedural only)")
     box.add_argument("--photometric", type=float, default=0.0,
                      help="share of training crops darkened, dulled or brightened on their own (0.5: half)")
+    box.add_argument("--wild", type=float, default=0.0,
+                     help="share of boxes spoilt 2-2.5x more widely (far off-centre or too wide; 0.3: 30%%)")
+    box.add_argument("--flank", type=float, default=0.0,
+                     help="share of plates with lit lamps or a lit recess drawn beside them (0.5: half)")
     box.set_defaults(run=_train_box_regressor)
     enh = train.add_parser("enhancer", help="train the SRGAN plate enhancer (SRResNet pretraining, then adversarial)")
     enh.add_argument("--out", required=True, help="run folder (resumes if it holds a cut run)")

@@ -40,18 +40,24 @@ LATIN_FORMATS = ("ar_mercosur", "ar_old", "br_mercosur", "br_old", "eu", "us")
 WIDTH_SD, HEIGHT_MEAN, HEIGHT_SD = 0.12, 0.1, 0.15  # log-normal size factors
 SHIFT_SD = (0.06, 0.1)  # centre shift, fractions of the plate's width and height
 CUT_SHARE, CUT_RANGE = 0.35, (0.05, 0.3)  # boxes that stop short of one end of the plate, by this much of it
+# Wild boxes (0.34.0, `wild` > 0): the real detector's worst boxes lie past those percentiles (a box
+# taking in a lit lamp or a plate recess beside the plate: `5RIN962` at IoU 0.48, `JRK5336` 0.41).
+WILD_SPREAD = (2.5, 2.0)  # times SHIFT_SD and WIDTH_SD for a wild box
 
 
-def spoil_box(box, rng: np.random.Generator) -> tuple[float, float, float, float]:
+def spoil_box(box, rng: np.random.Generator, wild: bool = False) -> tuple[float, float, float, float]:
     """A true plate box (x, y, w, h px) spoilt as a detector's: resized (width by a log-normal
     factor of sd `WIDTH_SD`, height by one of mean `HEIGHT_MEAN` and sd `HEIGHT_SD`), moved
     (normal, sd `SHIFT_SD` of the plate's size) and, for `CUT_SHARE` of the boxes, cut short at one
     end by `CUT_RANGE` of the plate's width (the detector's box stops before a wide plate's first
-    or last character). Returns (x, y, w, h) px, w and h at least a quarter of the plate's."""
+    or last character). `wild`: the centre's shift and the width's spread `WILD_SPREAD` times as
+    large (width 0.5-2.2 of the plate's). Returns (x, y, w, h) px, w and h at least a quarter of the
+    plate's."""
     x, y, w, h = (float(v) for v in box)
-    nw = w * float(np.clip(np.exp(rng.normal(0.0, WIDTH_SD)), 0.6, 1.6))
+    shift_spread, width_spread = WILD_SPREAD if wild else (1.0, 1.0)
+    nw = w * float(np.clip(np.exp(rng.normal(0.0, WIDTH_SD * width_spread)), *((0.5, 2.2) if wild else (0.6, 1.6))))
     nh = h * float(np.clip(np.exp(rng.normal(HEIGHT_MEAN, HEIGHT_SD)), 0.7, 1.9))
-    cx = x + w / 2 + rng.normal(0.0, SHIFT_SD[0]) * w
+    cx = x + w / 2 + rng.normal(0.0, SHIFT_SD[0] * shift_spread) * w
     cy = y + h / 2 + rng.normal(0.0, SHIFT_SD[1]) * h
     if rng.random() < CUT_SHARE:
         cut = rng.uniform(*CUT_RANGE) * w
@@ -61,9 +67,60 @@ def spoil_box(box, rng: np.random.Generator) -> tuple[float, float, float, float
     return (cx - nw / 2, cy - nh / 2, nw, max(0.25 * h, nh))
 
 
-def _image(seed: int, index: int, formats, photos):
+def flank_plate(image: np.ndarray, box, rng: np.random.Generator) -> None:
+    """Draws beside a plate what real photos put there and a detector's box takes in, in place:
+    half the time lit tail lamps on one or both sides (`lprlab.train_verifier.paint_lamps`; 0.6-1.4
+    of the plate's height, 0.05-0.7 of its width away), else a lit recess around it (a lighter or
+    tinted panel reaching 0.15-0.7 of the plate's width past each side and 0.2-0.8 of its height
+    above and below). The plate's own box keeps its pixels.
+
+    Args:
+        image: (H, W, 3) uint8 RGB.
+        box: The plate's (x, y, w, h) px.
+        rng: Draws the look.
+    """
+    import cv2  # noqa: PLC0415
+
+    from lprlab.train_verifier import paint_lamps  # noqa: PLC0415
+
+    height, width = image.shape[:2]
+    x, y, w, h = (float(v) for v in box)
+    x0, y0 = int(max(0, np.floor(x))), int(max(0, np.floor(y)))
+    x1, y1 = int(min(width, np.ceil(x + w))), int(min(height, np.ceil(y + h)))
+    if x1 <= x0 or y1 <= y0:
+        return
+    plate = image[y0:y1, x0:x1].copy()
+    if rng.random() < 0.5:
+        lamp_h = h * rng.uniform(0.6, 1.4)
+        lamp_w = lamp_h * rng.uniform(1.0, 3.0)
+        top = y + h / 2 - lamp_h / 2 + rng.normal(0, 0.2) * h
+        sides = ((0,), (1,), (0, 1))[int(rng.integers(0, 3))]
+        lefts = [x - rng.uniform(0.05, 0.7) * w - lamp_w if side == 0 else x + w + rng.uniform(0.05, 0.7) * w
+                 for side in sides]
+        paint_lamps(image, rng, lefts, top, lamp_w, lamp_h)
+    else:
+        left, right = rng.uniform(0.15, 0.7, 2) * w
+        above, below = rng.uniform(0.2, 0.8, 2) * h
+        around = image[max(0, int(y - above)):int(y + h + below) + 1, max(0, int(x - left)):int(x + w + right) + 1]
+        if around.size:
+            tint = np.float32(around.reshape(-1, 3).mean(axis=0))
+            if rng.random() < 0.6:  # lit: lighter, often warm
+                tint = tint + rng.uniform(40, 140) * np.float32((1.0, rng.uniform(0.7, 1.0), rng.uniform(0.6, 1.0)))
+            else:  # a tinted or dark panel
+                tint = tint * rng.uniform(0.3, 0.8) + rng.uniform(0, 60, 3)
+            panel = image.copy()
+            cv2.rectangle(panel, (int(x - left), int(y - above)), (int(x + w + right), int(y + h + below)),
+                          tuple(float(c) for c in np.clip(tint, 0, 255)), -1)
+            panel = cv2.GaussianBlur(panel, (0, 0), max(0.5, 0.05 * h))
+            image[:] = np.clip(0.25 * image.astype(np.float32) + 0.75 * panel.astype(np.float32), 0, 255)
+    image[y0:y1, x0:x1] = plate
+
+
+def _image(seed: int, index: int, formats, photos, flank: float = 0.0):
     """Image `index` of a sample set and its true plate boxes ((n, 4) px), from
-    ``default_rng([seed, index])``: 40% bare photos with 1-3 plates pasted on, else a scene."""
+    ``default_rng([seed, index])``: 40% bare photos with 1-3 plates pasted on, else a scene;
+    `flank` of the plates get lamps or a recess beside them (`flank_plate`, drawn from
+    ``default_rng([seed, index, 11])``)."""
     from lprlab.augment import augment, make_pipeline  # noqa: PLC0415
     from lprlab.backgrounds import background  # noqa: PLC0415
     from lprlab.scene import make_scene  # noqa: PLC0415
@@ -76,6 +133,12 @@ def _image(seed: int, index: int, formats, photos):
     else:
         scene = make_scene(formats, rng, "cctv" if rng.random() < 0.6 else "parking", photos)
         image, truths = scene.image, np.float32([p.box for p in scene.plates]).reshape(-1, 4)
+    if flank > 0:
+        flank_rng = np.random.default_rng([seed, index, 11])
+        image = image.copy()
+        for truth in truths:
+            if flank_rng.random() < flank:
+                flank_plate(image, truth, flank_rng)
     return augment(image, make_pipeline("scene", 720), rng), truths, rng
 
 
@@ -85,13 +148,15 @@ def _make_shard(task) -> None:
     from lprlab.backgrounds import PhotoBackgrounds  # noqa: PLC0415
     from lprlab.formats import resolve_formats  # noqa: PLC0415
 
-    config, formats, seed, indices, backgrounds, path = task
+    config, formats, seed, indices, backgrounds, path, wild, flank = task
     formats = resolve_formats(",".join(formats))
     photos = PhotoBackgrounds(backgrounds) if backgrounds else None
     crops, targets, boxes, plates, images = [], [], [], [], []
     for index in indices:
-        image, truths, rng = _image(seed, index, formats, photos)
-        spoilt = np.float32([spoil_box(t, rng) for t in truths for _ in range(BOXES_PER_PLATE)]).reshape(-1, 4)
+        image, truths, rng = _image(seed, index, formats, photos, flank)
+        wild_rng = np.random.default_rng([seed, index, 12])  # which boxes are wild, and their spoils
+        spoilt = np.float32([spoil_box(t, wild_rng, wild=True) if wild > 0 and wild_rng.random() < wild
+                             else spoil_box(t, rng) for t in truths for _ in range(BOXES_PER_PLATE)]).reshape(-1, 4)
         truths = np.repeat(truths, BOXES_PER_PLATE, axis=0).reshape(-1, 4)
         windows = context_windows(spoilt, config)
         crops.append(crop_windows(image, windows, config.image_size))
@@ -108,7 +173,7 @@ def _make_shard(task) -> None:
 
 def make_box_set(config: BoxRegressorConfig, images: int, seed: int, folder: str | os.PathLike,
                  formats=LATIN_FORMATS, backgrounds: str | None = None, workers: int = 1,
-                 progress: bool = True) -> dict[str, np.ndarray]:
+                 progress: bool = True, wild: float = 0.0, flank: float = 0.0) -> dict[str, np.ndarray]:
     """Generates (or completes) the samples of `images` images and loads them.
 
     Shard k (images k*SHARD to (k+1)*SHARD - 1) is ``folder/shard-<k>.npz``, written atomically;
@@ -123,6 +188,8 @@ def make_box_set(config: BoxRegressorConfig, images: int, seed: int, folder: str
         backgrounds: Folder of real background photos, or None for procedural ones only.
         workers: Worker processes.
         progress: Show a progress bar.
+        wild: Share of the boxes spoilt wildly (`spoil_box`'s `wild`; 0.34.0).
+        flank: Share of the plates with lamps or a recess beside them (`flank_plate`; 0.34.0).
 
     Returns:
         The set (`load_box_set`).
@@ -134,7 +201,7 @@ def make_box_set(config: BoxRegressorConfig, images: int, seed: int, folder: str
         path = folder / f"shard-{shard:05d}.npz"
         if not path.is_file():
             tasks.append((config, tuple(formats), seed, range(shard * SHARD, min(images, (shard + 1) * SHARD)),
-                          backgrounds, str(path)))
+                          backgrounds, str(path), wild, flank))
     with tqdm(total=len(tasks), desc="box samples", unit="shard", disable=not progress or not tasks) as bar:
         if workers <= 1:
             for task in tasks:
@@ -186,7 +253,8 @@ def box_figures(model: keras.Model, data: dict[str, np.ndarray], config: BoxRegr
 
 def train_box_regressor(config: BoxRegressorConfig, run_dir: str | os.PathLike, train: dict[str, np.ndarray],
                         validation: dict[str, np.ndarray], epochs: int = 8, batch_size: int = 128,
-                        verbose: int | str = "auto", photometric: float = 0.0) -> keras.callbacks.History:
+                        verbose: int | str = "auto", photometric: float = 0.0,
+                        samples: dict | None = None) -> keras.callbacks.History:
     """Trains the box regressor; resumes from ``run_dir/backup`` when a previous run was cut.
 
     Args:
@@ -200,6 +268,8 @@ def train_box_regressor(config: BoxRegressorConfig, run_dir: str | os.PathLike, 
         photometric: Share of the training crops darkened, dulled or brightened on their own
             (`lprlab.train_verifier.photometric_jitter`; real plates are often lit unlike their car);
             kept in the metadata.
+        samples: How the samples were made (`make_box_set`'s `wild` and `flank`), kept in the
+            metadata.
 
     Returns:
         The Keras `History` (Huber loss and mean absolute edge error).
@@ -241,7 +311,7 @@ def train_box_regressor(config: BoxRegressorConfig, run_dir: str | os.PathLike, 
                         callbacks=training_callbacks(run_dir), shuffle=False, verbose=verbose)
     save_box_regressor(model, config, run_dir / "model", {
         "training": {"samples": int(len(train["crops"])), "epochs": epochs, "batch_size": batch_size,
-                     "steps": steps, "photometric": photometric},
+                     "steps": steps, "photometric": photometric, **(samples or {})},
         "validation": box_figures(model, validation, config),
     })
     return history
@@ -251,21 +321,24 @@ def train_box_regressor_synthetic(config: BoxRegressorConfig, run_dir: str | os.
                                   val_images: int = 500, epochs: int = 8, data_dir: str | os.PathLike = "data/synth",
                                   backgrounds: str | None = None, formats=LATIN_FORMATS, workers: int = 2,
                                   batch_size: int = 128, verbose: int | str = "auto",
-                                  photometric: float = 0.0) -> keras.callbacks.History:
+                                  photometric: float = 0.0, wild: float = 0.0,
+                                  flank: float = 0.0) -> keras.callbacks.History:
     """Makes (or reuses) the samples of `images` training and `val_images` validation images, then
     trains (`train_box_regressor`). The sets live in ``data_dir/boxes-<version>-<crop>-context<x>x<y>
-    [-photos]-<images>-s<seed>``; validation uses seed ``config.seed + 1``; `photometric`: see
-    `train_box_regressor`."""
+    [-photos][-wild<w>][-flank<f>]-<images>-s<seed>``; validation uses seed ``config.seed + 1`` (and
+    the same `wild` and `flank`: see `make_box_set`); `photometric`: see `train_box_regressor`."""
     size = "x".join(str(s) for s in config.image_size)
     context = "x".join(f"{c:g}" for c in config.context)
-    tag = f"boxes-{SAMPLES_VERSION}-{size}-context{context}{'-photos' if backgrounds else ''}"
+    tag = (f"boxes-{SAMPLES_VERSION}-{size}-context{context}{'-photos' if backgrounds else ''}"
+           f"{f'-wild{wild:g}' if wild else ''}{f'-flank{flank:g}' if flank else ''}")
     data_dir = pathlib.Path(data_dir)
     progress = verbose != 0
     train = make_box_set(config, images, config.seed, data_dir / f"{tag}-{images}-s{config.seed}", formats,
-                         backgrounds, workers, progress)
+                         backgrounds, workers, progress, wild, flank)
     validation = make_box_set(config, val_images, config.seed + 1, data_dir / f"{tag}-{val_images}-s{config.seed + 1}",
-                              formats, backgrounds, workers, progress)
-    return train_box_regressor(config, run_dir, train, validation, epochs, batch_size, verbose, photometric)
+                              formats, backgrounds, workers, progress, wild, flank)
+    return train_box_regressor(config, run_dir, train, validation, epochs, batch_size, verbose, photometric,
+                               {"wild": wild, "flank": flank})
 
 
 def export_box_regressor(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,

@@ -281,6 +281,37 @@ def plate_shaped_parts(rows: np.ndarray, rng: np.random.Generator, per_row: int 
     return np.float32(boxes).reshape(-1, 4)
 
 
+def paint_lamps(image: np.ndarray, rng: np.random.Generator, left_edges, y: float, w: float, h: float) -> None:
+    """Paints lit tail or brake lamps (`draw_tail_lamps`'s look: a red ribbed lens, a blown-out
+    core, bloom) onto `image` ((H, W, 3) uint8 RGB, in place), one lens `w` x `h` px at each left
+    edge of `left_edges` (px), top `y` px."""
+    import cv2  # noqa: PLC0415
+
+    height, width = image.shape[:2]
+    red = np.float32((rng.uniform(170, 255), rng.uniform(0, 50), rng.uniform(0, 50)))
+    layer = np.zeros((height, width, 3), np.float32)
+    core = np.zeros((height, width), np.float32)
+    for left in left_edges:
+        top_left, bottom_right = (int(left), int(y)), (int(left + w), int(y + h))
+        cv2.rectangle(layer, top_left, bottom_right, tuple(float(c) for c in red), -1)
+        lens_part = layer[max(0, top_left[1]):bottom_right[1] + 1, max(0, top_left[0]):bottom_right[0] + 1]
+        lens_part *= np.linspace(rng.uniform(0.45, 1.0), rng.uniform(0.45, 1.0), lens_part.shape[1],
+                                 dtype=np.float32)[None, :, None]  # lit unevenly across its width
+        for k in range(int(rng.integers(0, 5))):  # ribs of the lens
+            rib = int(y + h * (k + 1) / 6)
+            cv2.line(layer, (int(left), rib), (int(left + w), rib), tuple(float(c) * 0.55 for c in red), 1)
+        centre = (int(left + w * rng.uniform(0.3, 0.7)), int(y + h * rng.uniform(0.3, 0.7)))
+        cv2.ellipse(core, centre, (max(1, int(w * rng.uniform(0.1, 0.35))), max(1, int(h * rng.uniform(0.1, 0.35)))),
+                    0, 0, 360, 1.0, -1)
+    bloom = cv2.GaussianBlur(layer, (0, 0), max(0.5, h * rng.uniform(0.05, 0.2)))
+    lens = np.maximum(layer, bloom)
+    core = cv2.GaussianBlur(core, (0, 0), max(0.5, h * 0.08))[..., None]
+    lens = lens + (np.float32((255, 245, 235)) - lens) * core
+    mask = np.clip(lens.max(axis=2, keepdims=True) / 60.0, 0, 1)
+    region = image.astype(np.float32)
+    image[:] = np.clip(region + (lens - region) * mask, 0, 255).astype(np.uint8)
+
+
 def draw_tail_lamps(image: np.ndarray, rng: np.random.Generator, count: int, avoid=None) -> np.ndarray:
     """Draws `count` lit tail or brake lamps onto `image` ((H, W, 3) uint8 RGB, in place): a red
     lens 8-40 px high and 1.3-4 times as wide, with horizontal ribs, a blown-out white core and a
@@ -291,8 +322,6 @@ def draw_tail_lamps(image: np.ndarray, rng: np.random.Generator, count: int, avo
     Returns:
         (m, 4) float32 boxes (x, y, w, h) px of the lamps (and of each pair).
     """
-    import cv2  # noqa: PLC0415
-
     height, width = image.shape[:2]
     avoid = np.reshape(avoid if avoid is not None else [], (-1, 4)).astype(np.float32)
     boxes = []
@@ -309,28 +338,7 @@ def draw_tail_lamps(image: np.ndarray, rng: np.random.Generator, count: int, avo
         else:
             continue
         left_edges = (x, x + w + gap) if pair else (x,)
-        red = np.float32((rng.uniform(170, 255), rng.uniform(0, 50), rng.uniform(0, 50)))
-        layer = np.zeros((height, width, 3), np.float32)
-        core = np.zeros((height, width), np.float32)
-        for left in left_edges:
-            top_left, bottom_right = (int(left), int(y)), (int(left + w), int(y + h))
-            cv2.rectangle(layer, top_left, bottom_right, tuple(float(c) for c in red), -1)
-            lens_part = layer[max(0, top_left[1]):bottom_right[1] + 1, max(0, top_left[0]):bottom_right[0] + 1]
-            lens_part *= np.linspace(rng.uniform(0.45, 1.0), rng.uniform(0.45, 1.0), lens_part.shape[1],
-                                     dtype=np.float32)[None, :, None]  # lit unevenly across its width
-            for k in range(int(rng.integers(0, 5))):  # ribs of the lens
-                rib = int(y + h * (k + 1) / 6)
-                cv2.line(layer, (int(left), rib), (int(left + w), rib), tuple(float(c) * 0.55 for c in red), 1)
-            centre = (int(left + w * rng.uniform(0.3, 0.7)), int(y + h * rng.uniform(0.3, 0.7)))
-            cv2.ellipse(core, centre, (max(1, int(w * rng.uniform(0.1, 0.35))), max(1, int(h * rng.uniform(0.1, 0.35)))),
-                        0, 0, 360, 1.0, -1)
-        bloom = cv2.GaussianBlur(layer, (0, 0), max(0.5, h * rng.uniform(0.05, 0.2)))
-        lens = np.maximum(layer, bloom)
-        core = cv2.GaussianBlur(core, (0, 0), max(0.5, h * 0.08))[..., None]
-        lens = lens + (np.float32((255, 245, 235)) - lens) * core
-        mask = np.clip(lens.max(axis=2, keepdims=True) / 60.0, 0, 1)
-        region = image.astype(np.float32)
-        image[:] = np.clip(region + (lens - region) * mask, 0, 255).astype(np.uint8)
+        paint_lamps(image, rng, left_edges, y, w, h)
         for left in left_edges:
             boxes.append((left, y, w, h))
         if pair:

@@ -50,6 +50,41 @@ def test_spoilt_boxes_are_seeded_and_near_the_plate():
     assert (boxes[:, 2] < 0.85 * plate[2]).mean() > 0.15  # boxes cut short of the plate, as the detector's
 
 
+def test_wild_boxes_spread_wider_and_flanking_keeps_the_plate(tmp_path, monkeypatch):
+    from lprlab.metrics import paired_iou
+    from lprlab.train_box_regressor import flank_plate, spoil_box
+
+    plate = (100.0, 50.0, 200.0, 44.0)
+    tame = np.float32([spoil_box(plate, np.random.default_rng([3, i])) for i in range(300)])
+    wild = np.float32([spoil_box(plate, np.random.default_rng([3, i]), wild=True) for i in range(300)])
+    truth = np.float32([plate] * 300)
+    assert np.median(paired_iou(wild, truth)) < np.median(paired_iou(tame, truth))
+    assert np.std(wild[:, 0] + wild[:, 2] / 2) > 1.8 * np.std(tame[:, 0] + tame[:, 2] / 2)
+    assert (wild[:, 2] >= 0.25 * plate[2]).all()
+    # lamps or a recess change what lies beside the plate, never the plate's own box
+    for seed in range(6):
+        image = np.full((200, 500, 3), 60, np.uint8)
+        image[50:94, 100:300] = 230
+        before = image.copy()
+        flank_plate(image, plate, np.random.default_rng(seed))
+        np.testing.assert_array_equal(image[50:94, 100:300], before[50:94, 100:300])
+        assert (image != before).any()
+    flank_plate(image, (-50, -50, 10, 10), np.random.default_rng(0))  # a box outside the image: nothing to do
+    # the sample set's options: seeded, and 0 gives the plain set's bytes
+    import lprlab.train_box_regressor as tbr
+
+    monkeypatch.setattr(tbr, "SHARD", 2)
+    config = BoxRegressorConfig()
+    plain = tbr.make_box_set(config, 2, 7, tmp_path / "plain", workers=1, progress=False)
+    zero = tbr.make_box_set(config, 2, 7, tmp_path / "zero", workers=1, progress=False, wild=0.0, flank=0.0)
+    odd = tbr.make_box_set(config, 2, 7, tmp_path / "odd", workers=1, progress=False, wild=0.5, flank=1.0)
+    again = tbr.make_box_set(config, 2, 7, tmp_path / "again", workers=1, progress=False, wild=0.5, flank=1.0)
+    np.testing.assert_array_equal(plain["crops"], zero["crops"])
+    np.testing.assert_array_equal(odd["crops"], again["crops"])
+    np.testing.assert_array_equal(odd["plates"], plain["plates"])
+    assert not np.array_equal(odd["boxes"], plain["boxes"])
+
+
 def test_sample_shards_are_the_same_bytes_with_any_workers(tmp_path, monkeypatch):
     import lprlab.train_box_regressor as tbr
 
