@@ -8,7 +8,7 @@ share of boxes that stop more than 5% of the plate's width short of either end (
 drops a first or last character). Then the same on the synthetic validation set, and the time.
 
     .venv/bin/python benchmarks/eval_box_regressor.py [--weights weights/box_regressor]
-        [--synthetic data/synth/boxes-...-500-s1]
+        [--synthetic data/synth/boxes-...-500-s1] [--offsets 0 4] [--fits 1 2]
 """
 import argparse
 import os
@@ -27,6 +27,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--weights", default="weights/box_regressor")
 parser.add_argument("--synthetic", help="a validation sample folder of `lprlab train box-regressor`")
 parser.add_argument("--offsets", type=int, nargs="+", default=[0, 4])
+parser.add_argument("--fits", type=int, nargs="+", default=[1, 2], help="numbers of fits to measure besides 0")
 args = parser.parse_args()
 regressor = load_box_regressor(args.weights)
 detector = load_detector(box_regressor=False)
@@ -37,7 +38,7 @@ print("| set | boxes | fits | mean IoU | IoU >= 0.4 | IoU >= 0.7 | median end er
       "| cut > 5% at an end |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")
 for photo_set in evaluation.real_photo_sets():
-    fit = evaluation.box_fit(detector, regressor, photo_set, offsets=tuple(args.offsets))
+    fit = evaluation.box_fit(detector, regressor, photo_set, iterations=tuple(args.fits), offsets=tuple(args.offsets))
     for count, row in fit["rows"].items():
         print(f"| {photo_set.name} | {row['plates']} | {count} | {row['mean_iou']:.3f} | {row['iou40']:.1%} | "
               f"{row['iou70']:.1%} | {row['left_error']:.3f} / {row['right_error']:.3f} | {row['cut']:.1%} |",
