@@ -23,6 +23,7 @@ token       meaning
 ``p``       a picture as tall as the characters between groups (Wyoming's horse, South Carolina's
             palmetto, Mississippi's lighthouse): a dark pictogram a reader must not read
 ``z``       New Mexico's zia: a sun, a disc with four groups of four rays, between groups
+``t``       Missouri's registration tabs: one or two small stacked stickers between groups
 ``|``       start of the next row (two-row plates)
 ==========  ==================================================================================
 
@@ -41,7 +42,7 @@ import numpy as np
 
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-SEPARATORS = " -·ocseapz"
+SEPARATORS = " -·ocseapzt"
 # Plate forms of letters that no shipped font draws, built by `lprlab.render` from a font's own
 # glyphs, for use as `PlateVariant.glyph_aliases` targets: the US dies' I with slab serifs, the
 # narrow W whose middle vertex stops short of the top (US dies, Brazil's grey plates, Germany's

@@ -348,6 +348,12 @@ US = PlateFormat("us", "United States, 12x6 in, several state-like designs, 2-8 
     _us("new_mexico_yellow", ("LLLzDDD", "DDDzLLL", "A{1,3}zA{1,4}"), ("NEW MEXICO", "USA"),
         ("LAND OF ENCHANTMENT",), (245, 205, 50), (175, 30, 40), (175, 30, 40),
         fonts=(NARROW, HIGHWAY_C, ROBOTO, BEBAS)),
+    # Missouri (0.35.0): two letters, a digit, the registration tabs, a letter, a digit and a letter
+    # (`AB1 C2D`), dark blue on a white-to-pale-blue plate. 37 of the 114 real US dev photos' plates
+    # are Missouri's; no variant drew the pattern (only free and vanity texts), nor stickers between
+    # the groups, and the pair misread 9 of their true-box crops (`DG2Z6U` read `DG276U`).
+    _us("missouri", ("LLDtLDL",), ("Missouri", "MISSOURI"), ("SHOW-ME STATE", ""), (236, 242, 248), (25, 40, 105),
+        (25, 40, 105), fonts=(NARROW, HIGHWAY_C, HIGHWAY_D, ROBOTO, DEJAVU, ROBOTO_MEDIUM)),
     _us_generic("state_plain", None, tuple(ColourScheme(bg, text, text) for bg in (WHITE, (236, 240, 245),
                                                                                    (250, 240, 200))
                                            for text in US_DARK_TEXT)),

@@ -23,7 +23,7 @@ from lprlab.plate_catalog import FONT_POOL
 
 REFERENCE_SIZE_PX = 128
 GLYPH_GAP = 0.12  # space between characters, fraction of character height
-SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "a": 0.6, "e": 0.85, "p": 1.3, "z": 1.0}  # fraction of char height
+SEPARATOR_WIDTH = {" ": 0.4, "-": 0.55, "·": 0.5, "o": 0.6, "c": 0.62, "s": 0.6, "a": 0.6, "e": 0.85, "p": 1.3, "z": 1.0, "t": 0.6}  # fraction of char height
 MAX_OVERFLOW = 1.15  # a glyph is at most this many cells wide
 STICKER_COLOURS = ((230, 120, 40), (60, 120, 200), (90, 170, 80), (220, 200, 60), (200, 80, 150))
 CANONICAL_LAYOUT_FORMATS = ("jp", "kr", "cn")  # formats always set in their canonical layout
@@ -373,6 +373,8 @@ def _draw_separator(canvas, kind, x, y, w, h, colour, rng) -> None:
         _picture(canvas, cx, cy, w, h, colour, rng)
     elif kind == "z":
         _zia(canvas, cx, cy, min(w, h) * rng.uniform(0.8, 1.0), ZIA_RED)
+    elif kind == "t":
+        _tabs(canvas, cx, cy, h, rng)
     elif kind == "c":
         cells, side = 5, 0.5 * h
         cell = side / cells
@@ -415,6 +417,24 @@ def _emblem(canvas, cx: float, cy: float, size: float, rng: np.random.Generator)
             points = np.stack([np.cos(angles), np.sin(angles)], 1) * rng.uniform(0.3, 0.5, (9, 1))
         polygon = (points * size + (cx, cy)).round().astype(np.int32)
         cv2.fillPoly(canvas, [polygon], colour, cv2.LINE_AA)
+
+
+def _tabs(canvas, cx: float, cy: float, height: float, rng: np.random.Generator) -> None:
+    """Missouri's registration tabs between the character groups: one or two stacked stickers
+    (month over year), each about 0.3 x 0.4 of the characters' `height` px, in a bright colour with a
+    thin dark number-like mark, centred on (cx, cy); sometimes faded to white."""
+    count = int(rng.integers(1, 3))
+    tab_w, tab_h = height * rng.uniform(0.25, 0.38), height * rng.uniform(0.3, 0.45) * (1.0 if count == 1 else 0.8)
+    top = cy - count * tab_h / 2
+    for k in range(count):
+        colour = (245.0, 245.0, 240.0) if rng.random() < 0.15 else \
+            tuple(float(c) for c in STICKER_COLOURS[rng.integers(len(STICKER_COLOURS))])
+        y0 = top + k * tab_h
+        cv2.rectangle(canvas, (round(cx - tab_w / 2), round(y0)), (round(cx + tab_w / 2), round(y0 + tab_h * 0.92)),
+                      colour, -1, cv2.LINE_AA)
+        mark = max(1, round(0.05 * height))
+        cv2.line(canvas, (round(cx - tab_w * 0.25), round(y0 + tab_h * 0.5)),
+                 (round(cx + tab_w * 0.25), round(y0 + tab_h * 0.5)), (40.0, 40.0, 40.0), mark, cv2.LINE_AA)
 
 
 def _zia(canvas, cx: float, cy: float, size: float, colour) -> None:

@@ -182,6 +182,24 @@ def test_zia_separator_draws_a_red_sun_between_groups_that_is_not_text():
                 assert (np.abs(first - np.asarray(ZIA_RED)).max(axis=2) < 40).mean() < 0.01
 
 
+def test_missouri_tabs_sit_between_the_groups_and_are_not_text():
+    from lprlab.formats import match_text
+    from lprlab.render import _pattern_groups, _render
+
+    fmt = get_format("us")
+    variant = fmt.variant("missouri")
+    assert "missouri" in [v.name for v, _ in match_text(fmt, "DG2Z6U")]
+    for seed in range(4):
+        plate = _render("DG2Z6U", fmt, variant, "LLDtLDL", _pattern_groups(variant, "LLDtLDL", "DG2Z6U"),
+                        np.random.default_rng(seed), 96)
+        x, y, w, h = plate.char_boxes.T
+        assert plate.text == "DG2Z6U" and len(plate.char_boxes) == 6
+        assert x[3] - (x[2] + w[2]) > 0.3 * h[0]  # room for the tabs between 2 and Z
+        gap = plate.image[round(y[0]):round(y[0] + h[0]), round(x[2] + w[2]) + 1:round(x[3]) - 1].astype(int)
+        plate_colour = np.asarray(variant.schemes[0].background)
+        assert (np.abs(gap - plate_colour).max(axis=2) > 60).mean() > 0.05  # a sticker's colour or mark
+
+
 def test_austrian_arms_sit_between_district_and_serial_and_are_not_text():
     from lprlab.formats import match_text
     from lprlab.render import _pattern_groups, _render
