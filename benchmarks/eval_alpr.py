@@ -51,7 +51,7 @@ parser.add_argument("--margin", type=lambda v: tuple(float(m) for m in v.split("
 parser.add_argument("--threshold", type=float, default=0.2, help="the detector's presence probability (see ALPR)")
 parser.add_argument("--verify-threshold", type=float, default=0.5, help="the verifier's probability to keep a box")
 parser.add_argument("--rescue", type=float, default=0.5,
-                    help="keep a doubted box (verifier 0.05 to its threshold) whose reading fits a format with this probability")
+                    help="keep a doubted box (verifier --rescue-floor to its threshold) whose reading fits a format with this probability")
 parser.add_argument("--heights", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=(0.85, 1.2),
                     help="box height factors read besides the margins (see ALPR; '' for none)")
 parser.add_argument("--widths", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=(0.7, 0.85, 1.15, 1.35),
@@ -59,7 +59,7 @@ parser.add_argument("--widths", type=lambda v: tuple(float(f) for f in v.split("
 parser.add_argument("--shifts", type=lambda v: tuple(tuple(float(x) for x in item.split(":")) for item in v.split(",") if item.strip()),
                     default=(), help="shifted views WIDTH:SHIFT,... (width factor, centre shift as a share of the box width; see ALPR)")
 parser.add_argument("--shift-below", type=float, default=0.5, help="the reading probability under which shifted views are read (see ALPR)")
-parser.add_argument("--rescue-floor", type=float, default=0.05,
+parser.add_argument("--rescue-floor", type=float, default=0.001,
                     help="the verifier probability under which no reading rescues a box (see ALPR)")
 parser.add_argument("--min-confidence", type=float, default=0.1,
                     help="the reading probability under which a box is dropped (see ALPR)")

@@ -317,7 +317,8 @@ def _alpr(args) -> None:
 
         enhancer = load_enhancer()
     alpr = ALPR(detector, recognizer, enhancer, region=args.region, watchlist=watchlist, threshold=args.threshold,
-                verify_threshold=args.verify_threshold, rescue_confidence=args.rescue, margin=args.margin,
+                verify_threshold=args.verify_threshold, rescue_confidence=args.rescue,
+                rescue_floor=args.rescue_floor, margin=args.margin,
                 heights=args.heights, widths=args.widths, base_scale=args.base_scale, min_confidence=args.min_confidence,
                 enhance_below_px=args.enhance_below, offsets=tuple(args.offsets), fit=args.fit,
                 verify_fitted=args.verify_fitted, shifts=args.shifts, shift_below=args.shift_below)
@@ -514,8 +515,11 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--shift-below", type=float, default=0.5, metavar="P",
                       help="the reading probability under which a box gets the shifted views (default 0.5)")
     alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
-                      help="also keep a box the verifier doubts (0.05 to its threshold) when its reading fits a "
-                           "format with probability >= P (default 0.5; 0: off)")
+                      help="also keep a box the verifier doubts (--rescue-floor to its threshold) when its reading "
+                           "fits a format with probability >= P (default 0.5; 0: off)")
+    alpr.add_argument("--rescue-floor", type=float, default=0.001, metavar="P",
+                      help="the verifier probability under which no reading rescues a box (default 0.001; "
+                           "0.05 until 0.34.0)")
     alpr.add_argument("--verify-fitted", action="store_true",
                       help="a box the verifier doubts gets a second look at its fitted box (higher recall, "
                            "more false boxes)")

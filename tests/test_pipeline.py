@@ -60,7 +60,10 @@ def test_reading_rescues_a_doubted_box_only_when_it_fits_a_format():
     assert [r.text for r in plain.read(image)] == ["XYZ9876"] and plain.detector.asked == 0.5
     rescuing = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, rescue_confidence=0.5)
     texts = [r.text for r in rescuing.read(image)]
-    assert sorted(texts) == ["ABC1234", "XYZ9876"] and rescuing.detector.asked == 0.05  # the badge stays out
+    assert sorted(texts) == ["ABC1234", "XYZ9876"] and rescuing.detector.asked == 0.001  # the badge stays out
+    floored = ALPR(Detector(), Recognizer(), region="br", min_confidence=0.0, margin=0.0, rescue_confidence=0.5,
+                   rescue_floor=0.3)  # boxes the verifier gives under the floor are not even read
+    assert [r.text for r in floored.read(image)] == ["XYZ9876"] and floored.detector.asked == 0.3
 
 
 def test_fitted_and_searched_boxes_are_both_read():
