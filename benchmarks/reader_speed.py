@@ -4,8 +4,11 @@ search and at the half-stride search, interleaved over rounds (this machine's sp
 
     .venv/bin/python benchmarks/reader_speed.py [--rounds 2] [--repeats 9] [--verifier W] [--only-defaults]
         [--thresholds 0.5 0.2] [--recognizer weights/recognizer_latin] [--widths 1.15,1.35 0.7,0.85,1.15,1.35]
+        [--rescue-floors 0.05] [--photos N]
 
-The image is `eval_alpr.py`'s: a seeded `cctv` scene with 2 plates (eu, us, br_old).
+The image is `eval_alpr.py`'s: a seeded `cctv` scene with 2 plates (eu, us, br_old); with
+`--photos N`, also the first N real dev photos of each region (br, eu, us; `../shared`), each
+setting timed once per photo per round (the median over photos).
 """
 import argparse
 import os
@@ -31,6 +34,9 @@ parser.add_argument("--recognizer", nargs="+", default=[],
                     help="also time the default reader with these recogniser weights (A,B: an ensemble)")
 parser.add_argument("--widths", nargs="+", default=[],
                     help="also time the default reader with these box width factors (comma-separated; '' for none)")
+parser.add_argument("--rescue-floors", type=float, nargs="+", default=[],
+                    help="also time the default reader at these rescue floors (see ALPR)")
+parser.add_argument("--photos", type=int, default=0, help="also time on the first N real dev photos of each region")
 args = parser.parse_args()
 detector, recognizer = load_detector(), load_recognizer()
 scene = lprlab.make_scene(lprlab.resolve_formats("eu,us,br_old"), np.random.default_rng(0), "cctv")
@@ -48,6 +54,8 @@ for weights in args.recognizer:
 for widths in args.widths:
     factors = tuple(float(f) for f in widths.split(",") if f)
     settings[f"the default with widths {widths or 'none'}"] = (detector, dict(offsets=(0,), fit=1, widths=factors))
+for floor in args.rescue_floors:
+    settings[f"the default at rescue floor {floor:g}"] = (detector, dict(offsets=(0,), fit=1, rescue_floor=floor))
 if args.verifier:
     settings[f"offsets 0, fit 1 first, verifier {args.verifier}"] = (load_detector(verify=args.verifier),
                                                                       dict(offsets=(0,), fit=1, fit_first=True))
@@ -62,3 +70,18 @@ for round_ in range(args.rounds):
             reader.read(scene.image)
             times.append(time.perf_counter() - start)
         print(f"| {round_ + 1} | {name} | {1000 * np.median(times):.0f} | {1 / np.median(times):.1f} |", flush=True)
+if args.photos:
+    from lprlab.real import load_openalpr_photos  # noqa: E402
+
+    photos = [p.image for region in ("br", "eu", "us") for p in load_openalpr_photos(region=region)[:args.photos]]
+    print(f"\nreal dev photos ({len(photos)}, as they are)\n\n| round | reader | median ms per photo | mean ms per photo |\n|---:|---|---:|---:|")
+    for round_ in range(args.rounds):
+        for name, (searcher, options) in settings.items():
+            reader = ALPR(searcher, readers.get(name, recognizer), **options)
+            reader.read(photos[0])
+            times = []
+            for image in photos:
+                start = time.perf_counter()
+                reader.read(image)
+                times.append(time.perf_counter() - start)
+            print(f"| {round_ + 1} | {name} | {1000 * np.median(times):.0f} | {1000 * np.mean(times):.0f} |", flush=True)
