@@ -90,6 +90,9 @@ parser.add_argument("--verify-fitted", action="store_true",
                     help="a box the verifier doubts gets a second look at its fitted box (see ALPR)")
 parser.add_argument("--tta", action="store_true",
                     help="read every crop in the nine cuts of lprlab.recognition.TTA_VIEWS, averaged (ViewAverage)")
+parser.add_argument("--us-serial-weight", type=float, default=None,
+                    help="the US photos' prior ratio of a reading that fits no serial layout (1: none; default: "
+                         "lprlab.postprocess.REGION_SERIAL_WEIGHTS)")
 parser.add_argument("--us-character-weights", type=lambda v: {} if v == "none" else
                     {k: float(w) for k, w in (item.split("=") for item in v.split(","))},
                     help="the US photos' character prior ratios, e.g. O=0.5,I=1 or none (default: "
@@ -113,7 +116,8 @@ print(f"detector {args.detector} ({'no verifier' if detector.verifier is None el
       f"{', search boxes read too' if args.read_searched else ''}"
       f"{', doubted boxes verified again fitted' if args.verify_fitted else ''}"
       f"{f', fitted first: {args.fit_first}'})"
-      f"{'' if args.us_character_weights is None else f', US character weights {args.us_character_weights}'}")
+      f"{'' if args.us_character_weights is None else f', US character weights {args.us_character_weights}'}"
+      f"{'' if args.us_serial_weight is None else f', US serial weight {args.us_serial_weight}'}")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -130,8 +134,9 @@ reader_options = dict(threshold=args.threshold, margin=args.margin, verify_thres
 completed, outcomes = [], []
 for photo_set in photo_sets:
     weights = args.us_character_weights if photo_set.name == "us" else None
+    serial = args.us_serial_weight if photo_set.name == "us" else None
     scores, results = evaluation.evaluate_alpr(ALPR(detector, recognizer, region=photo_set.name,
-                                                    character_weights=weights, **reader_options), photo_set)
+                                                    character_weights=weights, serial_weight=serial, **reader_options), photo_set)
     print(f"| {photo_set.name} | {scores['images']} | {scores['plates']} | {scores['detected']:.1%} | {scores['top1']:.1%} "
           f"| {scores['top1_merged']:.1%} | {scores['topk']:.1%} | {scores['fp_per_image']:.2f} | "
           f"{scores['seconds_per_image']:.3f} |", flush=True)

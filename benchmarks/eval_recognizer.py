@@ -34,6 +34,9 @@ parser.add_argument("--us-character-weights", type=lambda v: {} if v == "none" e
                     {k: float(w) for k, w in (item.split("=") for item in v.split(","))},
                     help="the US sets' character prior ratios for the 'us patterns' rows, e.g. O=0.5,I=1 "
                          "(default: lprlab.postprocess.REGION_CHARACTER_WEIGHTS)")
+parser.add_argument("--us-serial-weight", type=float, default=None,
+                    help="the US sets' prior ratio of a reading that fits no serial layout, for the 'us patterns' "
+                         "rows (lprlab.postprocess.prefer_serials; default: REGION_SERIAL_WEIGHTS, none)")
 parser.add_argument("--tta", action="store_true",
                     help="read every crop in the nine cuts of lprlab.recognition.TTA_VIEWS, averaged (ViewAverage)")
 parser.add_argument("--synthetic-only", action="store_true", help="skip the real sets (CJK: none exist here)")
@@ -53,7 +56,8 @@ def show(name, table):
 
 
 print(f"weights {args.weights}, {args.precision}" + (", nine views averaged (--tta)" if args.tta else "")
-      + ("" if args.us_character_weights is None else f", US character weights {args.us_character_weights}"))
+      + ("" if args.us_character_weights is None else f", US character weights {args.us_character_weights}")
+      + ("" if args.us_serial_weight is None else f", US serial weight {args.us_serial_weight}"))
 print("| set | n | plate top-1 | O/0 I/1 merged | characters | per group |")
 print("|---|---:|---:|---:|---:|---|")
 for augment in () if args.real_only else ("full", "none"):
@@ -64,7 +68,8 @@ outcomes = []
 for eval_set in real_sets:
     show(eval_set.name, evaluation.evaluate(recognizer, eval_set)[0])
     table, readings = evaluation.evaluate(recognizer, eval_set, patterns=True, weights=(
-        args.us_character_weights if eval_set.region == "us" else None))
+        args.us_character_weights if eval_set.region == "us" else None),
+        serial_weight=args.us_serial_weight if eval_set.region == "us" else None)
     show(f"{eval_set.name}, {eval_set.region} patterns", table)
     outcomes += [{"region": eval_set.name, "photo": str(i), "truth": truth, "text": reading.text,
                   "confidence": float(reading.confidence), "read": reading.text == truth}
@@ -75,6 +80,9 @@ for eval_set in real_sets:
     if eval_set.region == "us":  # the US's rare O and I as a prior (lprlab.postprocess.REGION_CHARACTER_WEIGHTS)
         show(f"{eval_set.name}, {eval_set.region} patterns, no priors",
              evaluation.evaluate(recognizer, eval_set, patterns=True, priors=False)[0])
+        if args.us_serial_weight is not None:
+            show(f"{eval_set.name}, {eval_set.region} patterns, no serial prior",
+                 evaluation.evaluate(recognizer, eval_set, patterns=True, weights=args.us_character_weights)[0])
 if not args.synthetic_only and not args.real_only:  # Brazil's two formats with patterns, with and without the crop's colours
     for augment in ("full", "none"):
         br = evaluation.synthetic_test_set(("br_mercosur", "br_old"), 2000, config.image_size, augment)

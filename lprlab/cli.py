@@ -321,7 +321,8 @@ def _alpr(args) -> None:
                 rescue_floor=args.rescue_floor, margin=args.margin,
                 heights=args.heights, widths=args.widths, base_scale=args.base_scale, min_confidence=args.min_confidence,
                 enhance_below_px=args.enhance_below, offsets=tuple(args.offsets), fit=args.fit,
-                verify_fitted=args.verify_fitted, shifts=args.shifts, shift_below=args.shift_below)
+                verify_fitted=args.verify_fitted, shifts=args.shifts, shift_below=args.shift_below,
+                serial_weight=args.serial_weight)
     if args.annotate:
         pathlib.Path(args.annotate).mkdir(parents=True, exist_ok=True)
     for path, image in zip(args.images, images):
@@ -517,6 +518,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--rescue", type=float, default=0.5, metavar="P",
                       help="also keep a box the verifier doubts (--rescue-floor to its threshold) when its reading "
                            "fits a format with probability >= P (default 0.5; 0: off)")
+    alpr.add_argument("--serial-weight", type=float, default=None, metavar="W",
+                      help="prior ratio of a reading that fits none of the region's serial layouts, e.g. 0.5 for "
+                           "--region us, where vanity plates fit any text (default: none)")
     alpr.add_argument("--rescue-floor", type=float, default=0.001, metavar="P",
                       help="the verifier probability under which no reading rescues a box (default 0.001; "
                            "0.05 until 0.34.0)")

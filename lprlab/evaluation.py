@@ -76,7 +76,8 @@ def margin_sweep(recognizer, margins=MARGIN_SWEEP, root=None, regions=("br", "eu
 
 
 def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int = 5,
-             colours: bool = True, priors: bool = True, weights: dict | None = None) -> tuple[dict, list]:
+             colours: bool = True, priors: bool = True, weights: dict | None = None,
+             serial_weight: float | None = None) -> tuple[dict, list]:
     """Reads `eval_set`; returns (per-group accuracy table, readings).
 
     With `patterns`, each reading's text is what the end-to-end reader reports: the most probable
@@ -86,13 +87,16 @@ def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int =
     colours favour are tried first (`lprlab.postprocess.colour_preferred_formats`); with `priors`,
     the alternatives are first reweighted by the region's character priors
     (`lprlab.postprocess.REGION_CHARACTER_WEIGHTS`, `reweight`), or by `weights` (character →
-    prior ratio) when given.
+    prior ratio) when given, then by the region's serial-layout prior
+    (`lprlab.postprocess.REGION_SERIAL_WEIGHTS`, `prefer_serials`: none by default), or by
+    `serial_weight` when given.
     """
     if not patterns:
         readings = recognizer.read(eval_set.images)
         return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
     from lprlab.postprocess import (  # noqa: PLC0415
-        REGION_CHARACTER_WEIGHTS, colour_preferred_formats, postprocess, region_formats, reweight)
+        REGION_CHARACTER_WEIGHTS, REGION_SERIAL_WEIGHTS, colour_preferred_formats, postprocess, prefer_serials,
+        region_formats, reweight)
 
     formats = region_formats(eval_set.region, tuple(recognizer.config.formats))
     readings = []
@@ -100,7 +104,11 @@ def evaluate(recognizer, eval_set: EvalSet, patterns: bool = False, top_n: int =
         preferred = colour_preferred_formats(image, formats) if colours else ()
         ratios = ({} if not priors else weights if weights is not None
                   else REGION_CHARACTER_WEIGHTS.get(eval_set.region, {}))
-        text, _, _ = postprocess(reweight(reading.alternatives, ratios), formats, preferred)
+        alternatives = reweight(reading.alternatives, ratios)
+        if priors:
+            alternatives = prefer_serials(alternatives, formats, serial_weight if serial_weight is not None
+                                          else REGION_SERIAL_WEIGHTS.get(eval_set.region))
+        text, _, _ = postprocess(alternatives, formats, preferred)
         readings.append(dataclasses.replace(reading, text=text))
     return accuracy_by_group(eval_set.texts, [r.text for r in readings], eval_set.groups), readings
 

@@ -18,6 +18,13 @@ each alternative's probability by the ratio of the region's prior to the trainin
 its characters (`REGION_CHARACTER_WEIGHTS`), the label-shift correction of Saerens, Latinne and
 Decaestecker, "Adjusting the outputs of a classifier to new a priori probabilities", Neural
 Computation 14(1), 2002.
+
+The same correction applies to a region's *layouts*: a US plate fits nearly any 2-8 characters
+(vanity plates), so no pattern ever demands a swap there, but most plates on the road carry a
+state's serial (`ABC1234`, `1ABC234`, Missouri's `AB1C2D`). `prefer_serials` scales each
+alternative that fits no serial layout (a pattern without vanity ``A`` tokens) by
+`REGION_SERIAL_WEIGHTS`, then renormalises over the alternatives, so a reading whose alternatives
+are all vanity keeps its probability.
 """
 from __future__ import annotations
 
@@ -41,6 +48,19 @@ REGIONS = {
 # Ratio of a region's character prior to the generator's (uniform letters), for characters a
 # region's plates use less: most US states issue no O and I in serials (0 and 1 instead).
 REGION_CHARACTER_WEIGHTS = {"us": {"O": 0.2, "I": 0.5}}
+
+# Ratio, for a text that fits none of the region's serial layouts, of the region's prior on the
+# road to the generator's (the label-shift correction above, for layouts): (1 - q) / (1 - g) over
+# q / g. US generator 0.35.0 draws a text that fits a serial layout (as it is) for g = 68% of its
+# US plates (the rest vanity and free texts; `random_plate(us, rng, free_text=0.25)`, 3,000
+# plates). On the road q is lower than the share of non-vanity plates, since the catalogue lacks
+# many states' layouts: 87% of the US dev photos' plates fit (99 of 114, Missouri's included),
+# 60% of the curated US crops (vanity-rich). q = 0.8 gives (0.2 / 0.32) / (0.8 / 0.68) = 0.53.
+# Measured with 0.5 (session 35): 530 of the 599 real crops against 525 (p = 0.18), end to end 188
+# of 225 against 186 with 4 more US false boxes; not significant, so off by default (an empty
+# dict); `ALPR(serial_weight=0.5)`, `lprlab alpr --serial-weight 0.5`, `evaluate(serial_weights=)`.
+SERIAL_WEIGHT_US = 0.5
+REGION_SERIAL_WEIGHTS: dict[str, float] = {}
 
 # Look-alike swaps allowed in a reading after an edge character is dropped (0.30.0; unbounded
 # before). Two corrections at once rewrote correct readings of plates that fit no pattern: the
@@ -205,6 +225,57 @@ def reweight(alternatives, weights: dict[str, float] | None):
     scaled = [(text, float(p) * float(np.prod([weights.get(c, 1.0) for c in text])))
               for text, p in alternatives]
     return tuple(sorted(scaled, key=lambda a: -a[1]))
+
+
+@functools.lru_cache(maxsize=None)
+def _serial_formats(formats: tuple[PlateFormat, ...]) -> tuple[PlateFormat, ...]:
+    """`formats` with only their serial layouts: the patterns without vanity ``A`` tokens."""
+    serial = []
+    for fmt in formats:
+        variants = []
+        for variant in fmt.variants:
+            patterns = tuple(p for p in variant.patterns if all(kind != "A" for kind, _, _ in parse_pattern(p)))
+            if patterns:
+                variants.append(dataclasses.replace(variant, patterns=patterns))
+        if variants:
+            serial.append(dataclasses.replace(fmt, variants=tuple(variants)))
+    return tuple(serial)
+
+
+def fits_serial(text: str, formats: tuple[PlateFormat, ...]) -> bool:
+    """Whether `text` fits one of `formats`' serial layouts (patterns without ``A`` tokens) as it
+    is, with no look-alike swap."""
+    fitted = fit_text(text, _serial_formats(tuple(formats))) if text else None
+    return fitted is not None and fitted.swaps == 0
+
+
+def prefer_serials(alternatives, formats: tuple[PlateFormat, ...], weight: float | None):
+    """`alternatives` with the probability of each that fits no serial layout of `formats` scaled by
+    `weight`, renormalised so that their sum is unchanged, most probable first (see
+    `REGION_SERIAL_WEIGHTS`); unchanged when `weight` is None or 1, or when all or none fit.
+
+    Args:
+        alternatives: (text, probability) pairs (`Reading.alternatives`).
+        formats: The region's formats (see `region_formats`).
+        weight: Prior ratio (> 0) of a text that fits no serial layout.
+
+    Returns:
+        A tuple of (text, probability) pairs, sorted by the new probability (stable for ties).
+
+    Raises:
+        ValueError: `weight` is not positive.
+    """
+    if weight is None or weight == 1:
+        return tuple(alternatives)
+    if weight <= 0:
+        raise ValueError(f"the serial weight must be positive, got {weight}")
+    fits = [fits_serial(text, formats) for text, _ in alternatives]
+    if all(fits) or not any(fits):
+        return tuple(alternatives)
+    scaled = [(text, float(p) * (1.0 if fit else weight)) for (text, p), fit in zip(alternatives, fits)]
+    total, new_total = sum(float(p) for _, p in alternatives), sum(p for _, p in scaled)
+    norm = total / new_total if new_total > 0 else 1.0
+    return tuple(sorted(((text, p * norm) for text, p in scaled), key=lambda a: -a[1]))
 
 
 def postprocess(alternatives, formats: tuple[PlateFormat, ...],

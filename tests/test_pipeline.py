@@ -373,9 +373,14 @@ def test_the_us_reader_prefers_a_zero_over_a_rare_letter_o():
     assert [r.text for r in ALPR(Detector(), Recognizer(), region="us").read(image)] == ["AB0123"]
     assert [r.text for r in ALPR(Detector(), Recognizer(), region="us", character_weights={}).read(image)] \
         == ["ABO123"]
+    # the serial-layout prior alone: AB0123 fits a state's LLDDDD, ABO123 only a vanity text
+    assert [r.text for r in ALPR(Detector(), Recognizer(), region="us", character_weights={},
+                                 serial_weight=0.5).read(image)] == ["AB0123"]
     assert [r.text for r in ALPR(Detector(), Recognizer(), region="eu").read(image)] == ["ABO123"]
     with pytest.raises(ValueError, match="character_weights"):
         ALPR(Detector(), Recognizer(), character_weights={"O": -1.0})
+    with pytest.raises(ValueError, match="serial_weight"):
+        ALPR(Detector(), Recognizer(), region="us", serial_weight=0.0)
 
 
 def test_a_reading_that_fits_but_is_unlikely_is_dropped():

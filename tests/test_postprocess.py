@@ -85,3 +85,24 @@ def test_reweight_applies_a_regions_character_priors():
     assert postprocess(us, region_formats("us"))[0] == "AB0123"
     with pytest.raises(ValueError, match="positive"):
         reweight(alternatives, {"O": 0.0})
+
+
+def test_prefer_serials_favours_a_state_layout_over_a_vanity_reading_and_keeps_the_mass():
+    from lprlab.postprocess import SERIAL_WEIGHT_US, fits_serial, prefer_serials
+
+    us = region_formats("us")
+    assert fits_serial("DG2Z6U", us) and fits_serial("5VCF203", us)  # Missouri's AB1C2D, California's
+    assert not fits_serial("DG276U", us) and not fits_serial("GOLFING", us)  # vanity texts only
+    alternatives = [("DG276U", 0.4), ("DG2Z6U", 0.3), ("DG2Z6", 0.1)]
+    weight = SERIAL_WEIGHT_US
+    preferred = prefer_serials(alternatives, us, weight)
+    assert [text for text, _ in preferred][0] == "DG2Z6U"
+    assert sum(p for _, p in preferred) == pytest.approx(0.8)  # renormalised over the alternatives
+    assert preferred[0][1] / dict(preferred)["DG276U"] == pytest.approx(0.3 / (0.4 * weight))
+    assert postprocess(preferred, us)[0] == "DG2Z6U"
+    vanity = [("GOLFING", 0.6), ("G0LFING", 0.2)]  # nothing fits a serial layout: unchanged
+    assert prefer_serials(vanity, us, weight) == tuple(vanity)
+    assert prefer_serials(alternatives, us, None) == tuple(alternatives)
+    assert prefer_serials(alternatives, us, 1.0) == tuple(alternatives)
+    with pytest.raises(ValueError, match="positive"):
+        prefer_serials(alternatives, us, 0.0)
