@@ -41,8 +41,8 @@ def test_presence_grid_marks_exactly_the_windows_holding_the_plate():
 
 
 def test_tiles_are_deterministic_and_hold_positives():
-    spec = DatasetSpec("tile", ("eu", "us"), 20, 3, (96, 160), augment="scene")
-    first = [make_sample(spec, i) for i in range(20)]
+    spec = DatasetSpec("tile", ("eu", "us"), 60, 3, (96, 160), augment="scene")
+    first = [make_sample(spec, i) for i in range(60)]
     again = [make_sample(spec, i) for i in range(20)]
     assert all(np.array_equal(a[0], b[0]) and a[1] == b[1] for a, b in zip(first, again))
     positives = 0
@@ -50,7 +50,7 @@ def test_tiles_are_deterministic_and_hold_positives():
         assert image.shape == (96, 160, 3) and image.dtype == np.uint8
         boxes = np.float32([[float(r[k]) for k in "xywh"] for r in rows if r.get("x")]).reshape(-1, 4)
         positives += int((presence_grid(boxes, grid_shape((96, 160)))[..., 0] == 1).any())
-    assert positives >= 5
+    assert positives >= 10  # about 28% of tiles hold a plate in the presence range (17 of 60 with generator 0.35.0)
 
 
 def test_make_tile_puts_plates_in_tile_pixels(rng):
