@@ -226,6 +226,7 @@ def _train_enhancer(args) -> None:
     else:
         config = EnhancerConfig(scale=args.scale, filters=args.filters, blocks=args.blocks, seed=args.seed,
                                 upsample_filters=default_upsample_filters(args.scale, args.filters),
+                                upsampler=args.upsampler,
                                 text_weight=args.text_weight, exact_share=args.exact_share,
                                 **({"learning_rate": args.learning_rate} if args.learning_rate else {}))
     train_enhancer_synthetic(config, args.out, count=args.count, val_count=args.val_count,
@@ -687,6 +688,8 @@ def build_parser() -> argparse.ArgumentParser:
     enh.add_argument("--exact-share", type=float, default=0.5, help="share of exact x-scale LR pairs")
     enh.add_argument("--filters", type=int, default=32)
     enh.add_argument("--blocks", type=int, default=6)
+    enh.add_argument("--upsampler", choices=("progressive", "direct"), default="progressive",
+                     help="x2 sub-pixel stages (SRGAN) or one depth-to-space by the scale factor at the LR (ESPCN)")
     enh.add_argument("--batch-size", type=int, default=32)
     enh.add_argument("--seed", type=int, default=0)
     enh.add_argument("--data-dir", default="data/synth", help="where the HR crop sets are written")

@@ -25,20 +25,22 @@ TINY_REC = RecognizerConfig(image_size=(16, 64), max_chars=7, stem_filters=4, fi
                             dense_units=16, formats=("br_mercosur",))
 
 
+@pytest.mark.parametrize("upsampler", ["progressive", "direct"])
 @pytest.mark.parametrize("scale", [2, 4, 8])
-def test_generator_shapes_per_scale(scale):
+def test_generator_shapes_per_scale(scale, upsampler):
     stages = int(np.log2(scale))
-    config = EnhancerConfig(scale=scale, filters=8, blocks=1, upsample_filters=(8,) * stages)
+    config = EnhancerConfig(scale=scale, filters=8, blocks=1, upsample_filters=(8,) * stages, upsampler=upsampler)
     generator = build_generator(config)
     assert tuple(generator(np.zeros((2, 16, 64, 3), np.float32)).shape) == (2, 16 * scale, 64 * scale, 3)
     assert tuple(generator(np.zeros((1, 7, 13, 3), np.float32)).shape) == (1, 7 * scale, 13 * scale, 3)  # any size
     assert tuple(build_discriminator(config)(np.zeros((2, *config.hr_size, 3), np.float32)).shape) == (2, 1)
 
 
-def test_untrained_generator_is_bicubic():
+@pytest.mark.parametrize("upsampler", ["progressive", "direct"])
+def test_untrained_generator_is_bicubic(upsampler):
     """The residual branch starts at zero, so training starts from the bicubic upscale."""
     image = np.random.default_rng(0).random((1, 8, 32, 3)).astype(np.float32)
-    out = np.asarray(build_generator(TINY)(image))
+    out = np.asarray(build_generator(dataclasses.replace(TINY, upsampler=upsampler))(image))
     bicubic = np.asarray(tf.image.resize(image, (16, 64), method="bicubic"))
     np.testing.assert_allclose(out, bicubic, atol=0.02)
 
@@ -48,6 +50,8 @@ def test_config_is_validated():
         EnhancerConfig(scale=3)
     with pytest.raises(ValueError, match="one entry per x2 stage"):
         EnhancerConfig(scale=4, upsample_filters=(8,))
+    with pytest.raises(ValueError, match="upsampler"):
+        EnhancerConfig(upsampler="nearest")
 
 
 def test_low_resolution_model(rng):
