@@ -1,7 +1,7 @@
 """Measures the SRGAN enhancer: the x-scale check, the low-resolution study, speed, and real plates.
 
     .venv/bin/python benchmarks/eval_enhancer.py [--weights weights/enhancer_x4] [--count 1000]
-        [--lr-trained] [--json]
+        [--lr-trained] [--generic 200] [--json]
 
 - x4 check on exact pairs (LR crop = HR crop / 4, the degradation model): PSNR/SSIM of bicubic and
   SR against HR; recogniser accuracy on LR-bicubic, SR and HR.
@@ -10,6 +10,9 @@
 - Speed: plates/s enhanced in batches of 128, and ms for one plate.
 - Real plates (openalpr-dev end-to-end truth boxes, all regions) degraded to 10 and 12 px plate height:
   bicubic vs enhancer, and the 16 smallest real plates as they are.
+- With --generic N: curve (d), the generic pretrained Real-ESRGAN x4plus (`lprlab.generic_sr`, needs
+  `make sr-baseline`; about 0.8 s a crop), with bicubic and the enhancer on the same first N test
+  crops: the x4 check's PSNR/SSIM and accuracy, and the study at 8-24 px.
 """
 from __future__ import annotations
 
@@ -23,9 +26,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from lprlab.enhancement import load_enhancer  # noqa: E402
+from lprlab.generic_sr import GenericSR  # noqa: E402
 from lprlab.recognition import load_recognizer  # noqa: E402
-from lprlab.study import (HEIGHTS, STUDY_SEED, accuracy, bicubic_up, degrade_set, height_for,  # noqa: E402
-                          run_study, scale_check, train_lr_recognizer)
+from lprlab.study import (HEIGHTS, STUDY_SEED, accuracy, bicubic_up, degrade_set, exact_pairs,  # noqa: E402
+                          height_for, image_quality, run_study, scale_check, train_lr_recognizer)
 from lprlab.train_enhancer import make_hr_set  # noqa: E402
 
 
@@ -66,6 +70,27 @@ def real_plates(recognizer, enhancer) -> dict:
     return out
 
 
+def generic_figures(recognizer, enhancer, generic, test, count: int, heights) -> dict:
+    """Curve (d) against bicubic and the enhancer on the same first `count` test crops."""
+    hr, texts = test.images[:count], test.texts[:count]
+    size = hr.shape[1:3]
+    lr = exact_pairs(hr, generic.scale)
+    start = time.perf_counter()
+    generic_sr = bicubic_up(generic.enhance(lr), size)  # x4 of the exact LR is the HR size already
+    seconds = (time.perf_counter() - start) / len(lr)
+    enhanced = enhancer.enhance(lr)
+    bicubic = bicubic_up(lr, size)
+    check = {"accuracy_hr": accuracy(recognizer, list(hr), texts)}
+    for name, images in (("bicubic", bicubic), ("enhancer", enhanced), ("generic", generic_sr)):
+        check[f"psnr_{name}"], check[f"ssim_{name}"] = image_quality(hr, images)
+        check[f"accuracy_{name}"] = accuracy(recognizer, images, texts)
+    rows = run_study(recognizer, hr, test.plate_heights[:count], texts, enhancer, heights=heights, generic=generic)
+    return {"model": generic.name, "count": len(hr), "seconds_per_crop": seconds, "check": check,
+            "study": [row.__dict__ for row in rows],
+            "heights_for": {f"{field}@{int(100 * target)}%": height_for(rows, field, target)
+                            for field in ("bicubic", "enhanced", "generic") for target in (0.5, 0.9)}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", help="enhancer weights (default: weights/enhancer_x4)")
@@ -76,6 +101,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000, help="synthetic test crops")
     parser.add_argument("--lr-trained", action="store_true", help="also fine-tune a recogniser per LR height")
     parser.add_argument("--data-dir", default="data/synth")
+    parser.add_argument("--generic", type=int, default=0, metavar="N",
+                        help="also the generic pretrained SR model (d) on the first N test crops (0: skip)")
+    parser.add_argument("--generic-heights", default="8,10,12,16,24", help="LR plate heights of (d), px")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     recognizer, enhancer = load_recognizer(args.recognizer), load_enhancer(args.weights, args.scale)
@@ -98,6 +126,9 @@ def main() -> None:
         figures["real"] = real_plates(recognizer, enhancer)
     except FileNotFoundError as error:
         figures["real"] = str(error)
+    if args.generic:
+        heights = tuple(float(h) for h in args.generic_heights.split(","))
+        figures["generic"] = generic_figures(recognizer, enhancer, GenericSR(), test, args.generic, heights)
     if args.json:
         print(json.dumps(figures, default=float))
         return
@@ -115,6 +146,22 @@ def main() -> None:
     print("heights to reach:", json.dumps(figures["heights_for"]))
     print("speed:", json.dumps(figures["speed"]))
     print("real:", json.dumps(figures["real"]))
+    if args.generic:
+        generic = figures["generic"]
+        check = generic["check"]
+        print(f"(d) {generic['model']} on the first {generic['count']} test crops, x4 exact pairs: PSNR bicubic "
+              f"{check['psnr_bicubic']:.2f}, enhancer {check['psnr_enhancer']:.2f}, generic {check['psnr_generic']:.2f} "
+              f"dB; SSIM {check['ssim_bicubic']:.3f} / {check['ssim_enhancer']:.3f} / {check['ssim_generic']:.3f}; "
+              f"top-1 {100 * check['accuracy_bicubic']:.1f} / {100 * check['accuracy_enhancer']:.1f} / "
+              f"{100 * check['accuracy_generic']:.1f}% (HR {100 * check['accuracy_hr']:.1f}%); "
+              f"{generic['seconds_per_crop']:.2f} s a crop")
+        print("height  bicubic  enhanced  generic  PSNR bic/enh/gen")
+        for row in generic["study"]:
+            if row["height"] == float("inf"):
+                continue
+            print(f"{row['height']:6g}  {100 * row['bicubic']:6.1f}%  {100 * row['enhanced']:6.1f}%  "
+                  f"{100 * row['generic']:6.1f}%  {row['psnr_bicubic']:5.2f}/{row['psnr_enhanced']:5.2f}/"
+                  f"{row['psnr_generic']:5.2f}")
 
 
 if __name__ == "__main__":

@@ -291,18 +291,20 @@ def plot_presence_levels(image: np.ndarray, detector, levels: int = 4) -> plt.Fi
     return figure
 
 
-def plot_lr_study(rows, title: str = "Top-1 plate accuracy against LR plate height") -> plt.Figure:
+def plot_lr_study(rows, title: str = "Top-1 plate accuracy against LR plate height",
+                  generic_label: str = "(d) Real-ESRGAN x4plus → recogniser") -> plt.Figure:
     """The zoom-and-enhance chart from `lprlab.study.run_study` rows: accuracy (%) against LR plate
-    height (pixels, log axis) for bicubic, the LR-trained recogniser and the enhancer, with the HR
-    accuracy as a dashed line."""
+    height (pixels, log axis) for bicubic, the LR-trained recogniser, the enhancer and, where the rows
+    hold it, the generic SR model (`generic_label`), with the HR accuracy as a dashed line."""
     measured = [r for r in rows if np.isfinite(r.height)]
     full = [r for r in rows if not np.isfinite(r.height)]
     heights = [r.height for r in measured]
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     for field, label, style in (("bicubic", "(a) bicubic → recogniser", "o-"),
                                 ("lr_trained", "(b) recogniser trained on LR of that height", "s-"),
-                                ("enhanced", "(c) SRGAN enhancer → recogniser", "^-")):
-        values = [getattr(r, field) for r in measured]
+                                ("enhanced", "(c) SRGAN enhancer → recogniser", "^-"),
+                                ("generic", generic_label, "d-")):
+        values = [getattr(r, field, None) for r in measured]
         if any(v is not None for v in values):
             ax.plot(heights, [np.nan if v is None else 100 * v for v in values], style, label=label)
     if full:

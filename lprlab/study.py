@@ -3,6 +3,7 @@
 Top-1 plate accuracy against the LR plate height (pixels), on a fixed synthetic test set, for
 (a) the recogniser on bicubic-upscaled LR, (b) a recogniser trained on LR plates of that height
 (seed 000's approach: here the shipped recogniser fine-tuned on them), (c) the enhancer then the
+recogniser, (d) a generic pretrained SR model (Real-ESRGAN x4plus, `lprlab.generic_sr`) then the
 recogniser. PSNR and SSIM (`tf.image`) of bicubic and SR against HR are measured on the same crops.
 
 The LR of a test crop at height h is `lprlab.augment.low_resolution` with ``plate_height_px=h``
@@ -33,6 +34,9 @@ class StudyRow:
     psnr_enhanced: float | None
     ssim_bicubic: float
     ssim_enhanced: float | None
+    generic: float | None = None
+    psnr_generic: float | None = None
+    ssim_generic: float | None = None
 
 
 def degrade_set(hr_images: np.ndarray, plate_heights: np.ndarray, height: float, seed: int = STUDY_SEED,
@@ -104,7 +108,8 @@ def train_lr_recognizer(recognizer, hr_images: np.ndarray, plate_heights: np.nda
 
 
 def run_study(recognizer, hr_images: np.ndarray, plate_heights: np.ndarray, texts, enhancer=None,
-              lr_recognizers: dict | None = None, heights=HEIGHTS, progress: bool = True) -> list[StudyRow]:
+              lr_recognizers: dict | None = None, heights=HEIGHTS, progress: bool = True,
+              generic=None) -> list[StudyRow]:
     """The study's table: one `StudyRow` per height, plus one for the full-size HR (``inf``).
 
     Args:
@@ -116,6 +121,8 @@ def run_study(recognizer, hr_images: np.ndarray, plate_heights: np.ndarray, text
         lr_recognizers: {height: Recognizer} for (b), or None to skip it.
         heights: LR plate heights, pixels.
         progress: Show a tqdm bar.
+        generic: A generic SR model for (d) (`lprlab.generic_sr.GenericSR`: each LR crop
+            super-resolved at its own size, then resized to the HR size), or None to skip it.
     """
     from tqdm import tqdm  # noqa: PLC0415
 
@@ -132,15 +139,21 @@ def run_study(recognizer, hr_images: np.ndarray, plate_heights: np.ndarray, text
             sr = [cv2.resize(s, (size[1], size[0]), interpolation=cv2.INTER_AREA) for s in enhancer.enhance(lr)]
             row.enhanced = accuracy(recognizer, sr, texts)
             row.psnr_enhanced, row.ssim_enhanced = image_quality(hr_images, sr)
+        if generic is not None:
+            sr = [cv2.resize(s, (size[1], size[0]), interpolation=cv2.INTER_AREA if s.shape[0] > size[0]
+                             else cv2.INTER_CUBIC) for s in generic.enhance(lr)]
+            row.generic = accuracy(recognizer, sr, texts)
+            row.psnr_generic, row.ssim_generic = image_quality(hr_images, sr)
         rows.append(row)
     full = accuracy(recognizer, list(hr_images), texts)
-    rows.append(StudyRow(float("inf"), full, full, full, float("inf"), None, 1.0, None))
+    rows.append(StudyRow(float("inf"), full, full, full, float("inf"), None, 1.0, None,
+                         full if generic is not None else None))
     return rows
 
 
 def height_for(rows: list[StudyRow], field: str, target: float) -> float | None:
     """The smallest LR plate height (pixels, linear between measured heights) at which `field`
-    (``bicubic``, ``lr_trained`` or ``enhanced``) reaches `target` accuracy; None if it never does."""
+    (``bicubic``, ``lr_trained``, ``enhanced`` or ``generic``) reaches `target` accuracy; None if it never does."""
     points = [(r.height, getattr(r, field)) for r in rows if np.isfinite(r.height) and getattr(r, field) is not None]
     previous = None
     for height, value in points:
