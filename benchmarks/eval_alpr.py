@@ -36,7 +36,7 @@ COMPLETIONS = pathlib.Path(__file__).with_name("openalpr_dev_completions.csv")
 parser = argparse.ArgumentParser()
 parser.add_argument("--detector", default="weights/detector")
 parser.add_argument("--recognizer", default="weights/recognizer_latin_both,weights/recognizer_latin_h64_both",
-                    help="recogniser weights; A,B averages several (default: the shipped pair; --finetune tunes the first)")
+                    help="recogniser weights; A,B averages several (default: the shipped pair; --finetune tunes every member)")
 parser.add_argument("--video-recognizer", default="weights/recognizer_latin_both",
                     help="recogniser weights on the clips (default: as `lprlab video`, lprlab.recognition.VIDEO_WEIGHTS)")
 parser.add_argument("--videos", default=str(pathlib.Path(__file__).resolve().parents[2] / "shared/real/videos-dev"))
@@ -160,18 +160,19 @@ if args.finetune and photo_sets:
     import tempfile
 
     from lprlab.real import export_plates, load_openalpr_crops, load_openalpr_endtoend
-    from lprlab.train import finetune_recognizer
+    from lprlab.train import finetune_recognizers
 
     plates = load_openalpr_crops(region="us") + [p for r in ("br", "eu", "us") for p in load_openalpr_endtoend(region=r)]
     with tempfile.TemporaryDirectory() as folder:
         export_plates(plates, os.path.join(folder, "crops"))
-        _, held = finetune_recognizer(args.recognizer.split(",")[0], os.path.join(folder, "crops"), os.path.join(folder, "run"),
-                                      epochs=args.epochs, verbose=0)
-        tuned = load_recognizer(os.path.join(folder, "run", "model"))
+        tuned_weights, held = finetune_recognizers(args.recognizer, os.path.join(folder, "crops"), os.path.join(folder, "run"),
+                                                   epochs=args.epochs, verbose=0)
+        tuned = load_recognizer(tuned_weights, "bfloat16" if args.precision == "bfloat16" else "float32")
     held = set(held)
     names = [f"{p.region}_{i:05d}_{pathlib.Path(p.source).stem}.png" for i, p in enumerate(plates)]
     seen = {pathlib.Path(p.source).stem for p, name in zip(plates, names) if name not in held}
-    print("\nphotos none of whose plates were fine-tuned on (synthetic-only vs fine-tuned recogniser):")
+    print(f"\nphotos none of whose plates were fine-tuned on (synthetic-only vs fine-tuned recogniser, every member of "
+          f"{args.recognizer} tuned {args.epochs} epochs; the reader's options as above):")
     print("| region | model | photos | top-1 | O/0 I/1 merged | top-5 |")
     print("|---|---|---:|---:|---:|---:|")
     for photo_set in photo_sets:
@@ -179,8 +180,7 @@ if args.finetune and photo_sets:
         subset = evaluation.PhotoSet(photo_set.name, *([getattr(photo_set, f)[i] for i in keep]
                                                        for f in ("images", "boxes", "texts", "names")))
         for label, model in (("synthetic only", recognizer), ("fine-tuned", tuned)):
-            scores, _ = evaluation.evaluate_alpr(ALPR(detector, model, region=subset.name, margin=args.margin,
-                                                      verify_threshold=args.verify_threshold), subset)
+            scores, _ = evaluation.evaluate_alpr(ALPR(detector, model, region=subset.name, **reader_options), subset)
             print(f"| {subset.name} | {label} | {scores['images']} | {scores['top1']:.1%} | {scores['top1_merged']:.1%} "
                   f"| {scores['topk']:.1%} |", flush=True)
 alpr = ALPR(detector, recognizer, **reader_options)

@@ -21,10 +21,10 @@ from lprlab.recognition import ViewAverage, load_recognizer  # noqa: E402
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--weights", default="weights/recognizer_latin_both,weights/recognizer_latin_h64_both",
-                    help="A,B averages several (default: the shipped pair; --finetune tunes the first)")
+                    help="A,B averages several (default: the shipped pair; --finetune tunes every member)")
 parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16"))
 parser.add_argument("--count", type=int, default=3000, help="synthetic test crops")
-parser.add_argument("--finetune", action="store_true", help="also fine-tune on half the real crops")
+parser.add_argument("--finetune", action="store_true", help="also fine-tune on half the real crops (every member, "the same split) and score both readers on the other half")
 parser.add_argument("--epochs", type=int, default=6)
 parser.add_argument("--per-plate", help="write each real crop's reading with patterns here (CSV)")
 parser.add_argument("--real-only", action="store_true", help="only the real sets (no synthetic rows, no speed)")
@@ -94,21 +94,20 @@ if args.per_plate and outcomes:
         writer = csv.DictWriter(handle, fieldnames=list(outcomes[0]))
         writer.writeheader()
         writer.writerows(outcomes)
-if args.real_only:
-    raise SystemExit(0)
-speed = evaluation.measure_speed(recognizer)
-print(f"speed: {speed['plates_per_s']:,.0f} plates/s batched, {speed['ms_per_plate']:.2f} ms one plate")
+if not args.real_only:
+    speed = evaluation.measure_speed(recognizer)
+    print(f"speed: {speed['plates_per_s']:,.0f} plates/s batched, {speed['ms_per_plate']:.2f} ms one plate")
 if args.finetune:
     from lprlab.datasets import read_labels
     from lprlab.real import export_plates, load_openalpr_crops, load_openalpr_endtoend
-    from lprlab.train import finetune_recognizer
+    from lprlab.train import finetune_recognizers
 
     plates = load_openalpr_crops(region="us") + [p for r in ("br", "eu", "us") for p in load_openalpr_endtoend(region=r)]
     with tempfile.TemporaryDirectory() as folder:
         export_plates(plates, os.path.join(folder, "crops"))
-        _, held = finetune_recognizer(args.weights.split(",")[0], os.path.join(folder, "crops"), os.path.join(folder, "run"),
-                                      epochs=args.epochs, verbose=0)
-        tuned = load_recognizer(os.path.join(folder, "run", "model"))
+        tuned_weights, held = finetune_recognizers(args.weights, os.path.join(folder, "crops"), os.path.join(folder, "run"),
+                                                   epochs=args.epochs, verbose=0)
+        tuned = load_recognizer(tuned_weights, args.precision)
         rows = {r["file"]: r for r in read_labels(os.path.join(folder, "crops"))}
         held_set = evaluation.EvalSet("held-out", [read_image(os.path.join(folder, "crops", f)) for f in held],
                                       [rows[f]["text"] for f in held], [rows[f]["format"] for f in held])

@@ -93,12 +93,15 @@ def _demo(args) -> None:
 def _train(args) -> None:
     from lprlab.models.recognizer import RecognizerConfig  # noqa: PLC0415
     from lprlab.plate_catalog import CJK_FORMATS, LATIN_FORMATS  # noqa: PLC0415
-    from lprlab.train import finetune_recognizer, train_recognizer_synthetic  # noqa: PLC0415
+    from lprlab.train import finetune_recognizers, train_recognizer_synthetic  # noqa: PLC0415
 
     if args.finetune:
-        _, held = finetune_recognizer(args.weights or "weights/recognizer_latin", args.finetune, args.out,
-                                      holdout=args.holdout, epochs=args.epochs, seed=args.seed, verbose=2)
-        print(f"{args.out} (held out {len(held)} crops, listed in holdout.json)")
+        from lprlab.recognition import DEFAULT_WEIGHTS  # noqa: PLC0415
+
+        tuned, held = finetune_recognizers(args.weights or ",".join(str(w) for w in DEFAULT_WEIGHTS), args.finetune,
+                                           args.out, holdout=args.holdout, epochs=args.epochs, seed=args.seed,
+                                           verbose=2)
+        print(f"{tuned} (held out {len(held)} crops, listed in holdout.json; read with --weights {tuned})")
         return
     from lprlab.formats import max_text_length, resolve_formats  # noqa: PLC0415
 
@@ -593,7 +596,8 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--dense-units", type=int, default=256, help="width of the column features and slot queries")
     rec.add_argument("--data-dir", default="data/synth", help="where the synthetic sets are written")
     rec.add_argument("--finetune", metavar="DIR", help="fine-tune --weights on DIR (images + labels.csv)")
-    rec.add_argument("--weights", help="weights to fine-tune (default: weights/recognizer_latin)")
+    rec.add_argument("--weights", help="weights to fine-tune; A,B tunes each member on the same split, in OUT/member<i> "
+                                        "(default: the shipped pair)")
     rec.add_argument("--holdout", type=float, default=0.5, help="share of DIR kept out of fine-tuning")
     rec.add_argument("--init", metavar="WEIGHTS",
                      help="continue these weights on fresh synthetic crops (their formats, size and network are "

@@ -467,6 +467,43 @@ def finetune_recognizer(weights: str | os.PathLike, folder: str | os.PathLike, r
     return history, held_files
 
 
+def finetune_recognizers(weights, folder: str | os.PathLike, run_dir: str | os.PathLike, holdout: float = 0.5,
+                         epochs: int = 8, repeats: int = 10, learning_rate: float = 2e-4, batch_size: int = 32,
+                         seed: int = 0, verbose: int | str = "auto") -> tuple[str, list[str]]:
+    """Fine-tunes every member of a recogniser ensemble (the shipped reader is a pair) on the same
+    real crops, each with `finetune_recognizer` and the same split, so that the tuned ensemble is
+    scored on crops none of its members saw.
+
+    Args:
+        weights: ``"A,B"`` (or a sequence of paths, or one path): the members' weights, without suffix.
+        folder, holdout, epochs, repeats, learning_rate, batch_size, seed, verbose: as
+            `finetune_recognizer`.
+        run_dir: With one member, its run folder; with several, member i runs in ``run_dir/member<i>``.
+
+    Returns:
+        (the tuned weights as ``lprlab.load_recognizer`` reads them: ``"run/model"`` or
+        ``"run/member0/model,run/member1/model"``, the held-out file names).
+
+    Raises:
+        ValueError: no weights, or the members held out different files (they read different
+            alphabets or lengths, so different crops were usable).
+    """
+    members = [str(w) for w in (weights.split(",") if isinstance(weights, str) else weights) if str(w).strip()]
+    if not members:
+        raise ValueError("finetune_recognizers needs at least one weights path")
+    run_dir = pathlib.Path(run_dir)
+    runs = [run_dir] if len(members) == 1 else [run_dir / f"member{i}" for i in range(len(members))]
+    held = None
+    for member, run in zip(members, runs):
+        _, member_held = finetune_recognizer(member, folder, run, holdout, epochs, repeats, learning_rate,
+                                             batch_size, seed, verbose)
+        if held is not None and member_held != held:
+            raise ValueError(f"the members of {weights!r} held out different crops of {str(folder)!r}; "
+                             "they must read the same alphabet and lengths")
+        held = member_held
+    return ",".join(str(run / "model") for run in runs), held
+
+
 def export_weights(run_dir: str | os.PathLike, destination: str | os.PathLike, figures: dict | None = None,
                    data: str = "", continued_from: str | os.PathLike | None = None) -> pathlib.Path:
     """Copies ``run_dir/model.keras`` to ``<destination>.keras`` with its metadata, adding the

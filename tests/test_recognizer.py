@@ -158,6 +158,33 @@ def test_export_plates_writes_a_finetune_folder(tmp_path):
     assert images.shape == (3, 16, 64, 3) and texts == [crop.text] * 3
 
 
+def test_finetune_tunes_every_member_of_a_pair_on_one_split(tmp_path, capsys):
+    from lprlab.real import RealPlate, export_plates
+    from lprlab.recognition import Ensemble
+    from lprlab.train import finetune_recognizers
+
+    rng = np.random.default_rng(3)
+    crops = [make_plate_crop(resolve_formats("br_mercosur"), rng, (32, 128)) for _ in range(12)]
+    export_plates([RealPlate(c.image, c.text, "br", f"/x/photo{i}.jpg") for i, c in enumerate(crops)], tmp_path / "real")
+    members = []
+    for i, config in enumerate((TINY, dataclasses.replace(TINY, image_size=(32, 64)))):
+        save_recognizer(build_recognizer(config), config, tmp_path / f"m{i}")
+        members.append(str(tmp_path / f"m{i}"))
+    before = [w.copy() for w in load_recognizer(members[1])[0].get_weights()]
+    assert main(["train", "recognizer", "--finetune", str(tmp_path / "real"), "--weights", ",".join(members),
+                 "--out", str(tmp_path / "run"), "--epochs", "1"]) == 0
+    tuned = capsys.readouterr().out.split(" (held out")[0].strip().splitlines()[-1]
+    assert tuned == f"{tmp_path / 'run' / 'member0' / 'model'},{tmp_path / 'run' / 'member1' / 'model'}"
+    held = [json.loads((tmp_path / "run" / f"member{i}" / "holdout.json").read_text()) for i in (0, 1)]
+    assert held[0] == held[1] and 0 < len(held[0]) < 12  # one split for both members
+    reader = load_reader(tuned)
+    assert isinstance(reader, Ensemble) and len(reader.read([c.image for c in crops[:2]])) == 2
+    after = load_recognizer(tuned.split(",")[1])[0].get_weights()
+    assert any(not np.array_equal(a, b) for a, b in zip(before, after))  # the second member was trained too
+    with pytest.raises(ValueError, match="at least one"):
+        finetune_recognizers("", tmp_path / "real", tmp_path / "none")
+
+
 def test_every_custom_layer_is_registered_and_serialisable():
     import lprlab.models.recognizer as module
 
