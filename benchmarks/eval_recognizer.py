@@ -24,7 +24,7 @@ parser.add_argument("--weights", default="weights/recognizer_latin_both,weights/
                     help="A,B averages several (default: the shipped pair; --finetune tunes every member)")
 parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16"))
 parser.add_argument("--count", type=int, default=3000, help="synthetic test crops")
-parser.add_argument("--finetune", action="store_true", help="also fine-tune on half the real crops (every member, "the same split) and score both readers on the other half")
+parser.add_argument("--finetune", action="store_true", help="also fine-tune on half the real crops (every member, the same split) and score both readers on the other half")
 parser.add_argument("--epochs", type=int, default=6)
 parser.add_argument("--per-plate", help="write each real crop's reading with patterns here (CSV)")
 parser.add_argument("--real-only", action="store_true", help="only the real sets (no synthetic rows, no speed)")
