@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import lprlab  # noqa: E402
 from lprlab import evaluation  # noqa: E402
 from lprlab.detection import load_detector  # noqa: E402
-from lprlab.pipeline import ALPR  # noqa: E402
+from lprlab.pipeline import ALPR, READER_DETECTOR_PRECISION, VIDEO_WIDTHS  # noqa: E402
 from lprlab.recognition import ViewAverage, load_recognizer  # noqa: E402
 from lprlab.video import read_video  # noqa: E402
 from lprlab.watchlist import normalise  # noqa: E402
@@ -67,13 +67,15 @@ parser.add_argument("--refine", type=float, default=0.0,
                     help="the detector's box refinement for doubted boxes scoring at least this (see ALPR; 0: off)")
 parser.add_argument("--offsets", type=int, nargs="+", default=[0],
                     help="pixel offsets at which the detector searches its levels (see ALPR; 0: the plain search)")
+parser.add_argument("--video-widths", type=lambda v: tuple(float(f) for f in v.split(",") if f.strip()), default=VIDEO_WIDTHS,
+                    help="box width factors the clips are read at (default: lprlab video's, none; '' for none)")
 parser.add_argument("--video-offsets", type=int, nargs="+", default=[0],
                     help="the detector's offsets on the clips (default 0, as `lprlab video`: a moving plate falls "
                          "on other alignments in other frames)")
 parser.add_argument("--per-plate", help="write each true plate's outcome here (CSV; compare two with "
                                         "benchmarks/compare_readers.py)")
-parser.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
-                    help="the detector's arithmetic (auto: bfloat16 where the CPU has it; the recogniser: float32 "
+parser.add_argument("--precision", default=READER_DETECTOR_PRECISION, choices=("float32", "bfloat16", "auto"),
+                    help="the detector's arithmetic (default auto, the reader's: bfloat16 where the CPU has it; the recogniser: float32 "
                          "unless bfloat16)")
 parser.add_argument("--searcher", help="the cascade's first stage (default: weights/detector_search with the shipped "
                                        "detector)")
@@ -198,8 +200,9 @@ if not args.skip_video and (videos / "labels.csv").is_file():
     rows = list(csv.DictReader(open(videos / "labels.csv", encoding="utf-8")))
     video_recognizer = (recognizer if args.video_recognizer == args.recognizer else
                         load_recognizer(args.video_recognizer, "bfloat16" if args.precision == "bfloat16" else "float32"))
-    print(f"clips: recogniser {args.video_recognizer}")
-    alpr = ALPR(detector, video_recognizer, region="eu", **(reader_options | {"offsets": tuple(args.video_offsets)}))
+    print(f"clips: recogniser {args.video_recognizer}, widths {args.video_widths or 'none'}")
+    alpr = ALPR(detector, video_recognizer, region="eu", **(reader_options | {"offsets": tuple(args.video_offsets),
+                                                                             "widths": args.video_widths}))
     read, frames, seconds = 0, 0, 0.0
     for row in rows:
         start = time.perf_counter()

@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 
 import lprlab  # noqa: E402
 from lprlab.detection import load_detector  # noqa: E402
+from lprlab.pipeline import READER_DETECTOR_PRECISION  # noqa: E402
 from lprlab.pipeline import ALPR  # noqa: E402
 from lprlab.recognition import load_recognizer  # noqa: E402
 
@@ -37,8 +38,11 @@ parser.add_argument("--widths", nargs="+", default=[],
 parser.add_argument("--rescue-floors", type=float, nargs="+", default=[],
                     help="also time the default reader at these rescue floors (see ALPR)")
 parser.add_argument("--photos", type=int, default=0, help="also time on the first N real dev photos of each region")
+parser.add_argument("--precision", default=READER_DETECTOR_PRECISION, choices=("float32", "bfloat16", "auto"),
+                    help="the detector's arithmetic (default: the reader's, auto)")
+parser.add_argument("--float32-too", action="store_true", help="also time the default reader with a float32 detector")
 args = parser.parse_args()
-detector, recognizer = load_detector(), load_recognizer()
+detector, recognizer = load_detector(precision=args.precision), load_recognizer()
 scene = lprlab.make_scene(lprlab.resolve_formats("eu,us,br_old"), np.random.default_rng(0), "cctv")
 settings = {"offsets 0 4, fit 0": dict(offsets=(0, 4), fit=0), "offsets 0 4, fit 1": dict(offsets=(0, 4), fit=1),
             "offsets 0, fit 0": dict(offsets=(0,), fit=0), "offsets 0, fit 1 (the default)": dict(offsets=(0,), fit=1)}
@@ -56,6 +60,8 @@ for widths in args.widths:
     settings[f"the default with widths {widths or 'none'}"] = (detector, dict(offsets=(0,), fit=1, widths=factors))
 for floor in args.rescue_floors:
     settings[f"the default at rescue floor {floor:g}"] = (detector, dict(offsets=(0,), fit=1, rescue_floor=floor))
+if args.float32_too and detector.precision != "float32":
+    settings["the default, detector in float32"] = (load_detector(precision="float32"), dict(offsets=(0,), fit=1))
 if args.verifier:
     settings[f"offsets 0, fit 1 first, verifier {args.verifier}"] = (load_detector(verify=args.verifier),
                                                                       dict(offsets=(0,), fit=1, fit_first=True))

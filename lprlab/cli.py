@@ -305,12 +305,11 @@ def _alpr(args) -> None:
         from lprlab.watchlist import Watchlist  # noqa: PLC0415
 
         watchlist = Watchlist(args.watchlist)
-    detector = recognizer = None
-    if args.detector_weights or args.precision != "float32" or args.no_verify or args.no_search or args.verifier:
-        from lprlab.detection import load_detector  # noqa: PLC0415
+    from lprlab.detection import load_detector  # noqa: PLC0415
 
-        detector = load_detector(args.detector_weights, args.precision,
-                                 verify=False if args.no_verify else (args.verifier or True), searcher=not args.no_search)
+    recognizer = None
+    detector = load_detector(args.detector_weights, args.precision,
+                             verify=False if args.no_verify else (args.verifier or True), searcher=not args.no_search)
     if args.weights or args.precision == "bfloat16":
         from lprlab.recognition import load_recognizer  # noqa: PLC0415
 
@@ -359,14 +358,12 @@ def _video(args) -> None:
         watchlist = Watchlist(args.watchlist)
     from lprlab.recognition import VIDEO_WEIGHTS, load_recognizer  # noqa: PLC0415
 
-    detector = None
-    if args.precision != "float32":
-        from lprlab.detection import load_detector  # noqa: PLC0415
+    from lprlab.detection import load_detector  # noqa: PLC0415
 
-        detector = load_detector(precision=args.precision)
+    detector = load_detector(precision=args.precision)
     recognizer = load_recognizer(args.weights or VIDEO_WEIGHTS, "bfloat16" if args.precision == "bfloat16" else "float32")
     alpr = ALPR(detector, recognizer, region=args.region, watchlist=watchlist, threshold=args.threshold,
-                offsets=tuple(args.offsets), fit=args.fit)
+                offsets=tuple(args.offsets), fit=args.fit, widths=args.widths)
     events = args.events or (os.path.splitext(args.out)[0] + ".csv" if args.out else None)
     tracks = read_video(args.source, alpr, args.out, events, args.max_frames, args.every, progress=not args.json)
     for track in tracks:
@@ -402,6 +399,8 @@ def _watchlist(args) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `lprlab` command."""
+    from lprlab.pipeline import READER_DETECTOR_PRECISION, VIDEO_WIDTHS  # noqa: PLC0415 (numpy and cv2, no TensorFlow)
+
     parser = argparse.ArgumentParser(prog="lprlab", description="licence plate lab")
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("generate", help="write a synthetic dataset (images + labels.csv)")
@@ -495,9 +494,9 @@ def build_parser() -> argparse.ArgumentParser:
     alpr.add_argument("--enhance", action="store_true", help="super-resolve small plates first (weights/enhancer_x4)")
     alpr.add_argument("--enhance-below", type=float, default=16.0, metavar="PX",
                       help="with --enhance: plates under this many pixels high go through the enhancer")
-    alpr.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
-                      help="detector and recogniser arithmetic (auto: the detector in bfloat16 where the CPU has "
-                           "AVX512-BF16 or AMX, the recogniser in float32)")
+    alpr.add_argument("--precision", default=READER_DETECTOR_PRECISION, choices=("float32", "bfloat16", "auto"),
+                      help="detector and recogniser arithmetic (default auto: the detector in bfloat16 where the CPU has "
+                           "AVX512-BF16 or AMX, else float32; the recogniser in float32)")
     alpr.add_argument("--detector-weights", help="detector weights (default: weights/detector)")
     alpr.add_argument("--no-verify", action="store_true", help="skip the detector's verifier (weights/verifier)")
     alpr.add_argument("--verifier", metavar="W[,W...]",
@@ -550,9 +549,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "reading drop what it adds)")
     video.add_argument("--weights", help="recogniser weights (default: weights/recognizer_latin_both, the faster network "
                                          "of the shipped pair: each track votes over its frames); A,B averages several")
-    video.add_argument("--precision", default="float32", choices=("float32", "bfloat16", "auto"),
-                       help="detector and recogniser arithmetic, as lprlab alpr (auto: the detector in bfloat16 where "
-                            "the CPU has AVX512-BF16 or AMX, the recogniser in float32)")
+    video.add_argument("--precision", default=READER_DETECTOR_PRECISION, choices=("float32", "bfloat16", "auto"),
+                       help="detector and recogniser arithmetic, as lprlab alpr (default auto: the detector in bfloat16 "
+                            "where the CPU has AVX512-BF16 or AMX, else float32; the recogniser in float32)")
     video.add_argument("--max-frames", type=int, help="stop after this many frames (cameras run until then)")
     video.add_argument("--every", type=int, default=1, help="read every N-th frame")
     video.add_argument("--fit", type=int, default=1, metavar="N",
@@ -561,6 +560,9 @@ def build_parser() -> argparse.ArgumentParser:
     video.add_argument("--offsets", type=int, nargs="+", default=[0], metavar="PX",
                        help="pixel offsets at which the detector searches (default 0: a moving plate falls on "
                             "other alignments in other frames; 0 4 as lprlab alpr, slower)")
+    video.add_argument("--widths", type=_heights, default=VIDEO_WIDTHS, metavar="F[,F...]",
+                       help="also read each box with its width times these factors (default: none; a track votes "
+                            "over its frames; lprlab alpr reads 0.7,0.85,1.15,1.35)")
     video.set_defaults(run=_video)
     watch = commands.add_parser("watchlist", help="the plate watch-list (SQLite)")
     watch.add_argument("action", choices=("add", "import", "list", "remove", "lookup"))

@@ -20,6 +20,17 @@ from lprlab.postprocess import (REGION_CHARACTER_WEIGHTS, REGION_SERIAL_WEIGHTS,
 # Box width factors the reader also reads each box at (0.23.0): narrower views for fitted boxes that
 # reach past the plate, wider ones for boxes that stop short of its first or last character.
 READ_WIDTHS = (0.7, 0.85, 1.15, 1.35)
+# The shipped detector's arithmetic in the reader (0.37.0): ``auto`` searches in bfloat16 where the
+# CPU computes it natively (AVX512-BF16, AMX) and in float32 elsewhere. On the real dev photos it read
+# 188 plates against float32's 186 (2 gained, none lost) at the same false boxes, 1.1-1.4x faster
+# (README, "End-to-end results"). `lprlab detect` and `load_detector()` stay float32: at their own
+# threshold of 0.5 bfloat16 finds 2 of the 50 EU plates fewer.
+READER_DETECTOR_PRECISION = "auto"
+# Box width factors `lprlab video` reads besides the box itself (0.37.0): none. A track votes over
+# its frames, so the extra views that rescue a badly cut box in one photo buy nothing on the dev
+# clips (the same 16 of 17 with and without them) and cost a fifth of the frame rate (11.7 frames/s
+# at 640x480 without them against 9.4-9.5 with them, back to back; README, "End-to-end results").
+VIDEO_WIDTHS: tuple[float, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,7 +94,8 @@ class ALPR:
     """Automatic licence-plate reading on photos.
 
     Args:
-        detector: A `lprlab.models.detector.Detector`; the shipped weights when None.
+        detector: A `lprlab.models.detector.Detector`; when None, the shipped weights with
+            `READER_DETECTOR_PRECISION` (bfloat16 where the CPU computes it natively).
         recognizer: A `lprlab.recognition.Recognizer`; the shipped Latin weights when None.
         enhancer: Anything with ``enhance(list of uint8 RGB crops) -> list of crops`` (the SRGAN
             enhancer), used for plates under `enhance_below_px` pixels high; None to never enhance.
@@ -197,7 +209,7 @@ class ALPR:
         if detector is None:
             from lprlab.detection import load_detector  # noqa: PLC0415
 
-            detector = load_detector()
+            detector = load_detector(precision=READER_DETECTOR_PRECISION)
         if recognizer is None:
             from lprlab.recognition import load_recognizer  # noqa: PLC0415
 

@@ -144,8 +144,9 @@ class Models:
         with self._lock:
             if self._detector is None:
                 from lprlab.detection import load_detector  # noqa: PLC0415
+                from lprlab.pipeline import READER_DETECTOR_PRECISION  # noqa: PLC0415
 
-                self._detector = load_detector()
+                self._detector = load_detector(precision=READER_DETECTOR_PRECISION)
             if region not in self._alpr:
                 from lprlab.pipeline import ALPR  # noqa: PLC0415
 

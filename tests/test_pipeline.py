@@ -126,6 +126,20 @@ def test_reads_synthetic_scenes_with_known_plates(alpr):
 
 
 @needs_weights
+def test_the_reader_searches_in_bfloat16_only_where_the_cpu_has_it(alpr):
+    from lprlab.cli import build_parser
+    from lprlab.models.detector import native_bfloat16
+
+    assert alpr.detector.precision == ("bfloat16" if native_bfloat16() else "float32")
+    parser = build_parser()
+    assert parser.parse_args(["alpr", "photo.jpg"]).precision == "auto"
+    assert parser.parse_args(["video", "0"]).precision == "auto"
+    assert parser.parse_args(["detect", "photo.jpg"]).precision == "float32"  # the detector's own figures
+    assert parser.parse_args(["video", "0"]).widths == () and parser.parse_args(["video", "0", "--widths", "0.7,1.2"]).widths == (0.7, 1.2)
+    assert parser.parse_args(["alpr", "photo.jpg"]).widths == (0.7, 0.85, 1.15, 1.35)
+
+
+@needs_weights
 def test_several_margins_read_each_box_once(alpr):
     from lprlab.pipeline import ALPR
     from lprlab.scene import ScenePreset, make_scene
