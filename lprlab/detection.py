@@ -19,8 +19,10 @@ def load_detector(path: str | os.PathLike | None = None, precision: str = "float
                   search_threshold: float = 0.05, box_regressor: bool | str | os.PathLike = True) -> Detector:
     """Loads detector weights (``<path>.keras`` + ``<path>.json``); the shipped ``weights/detector``
     by default. `precision` as `Detector`: ``float32`` (the default), ``bfloat16``, or ``auto``
-    (bfloat16 on CPUs that compute it natively: 1.3-1.5x faster there, and on the real dev photos
-    it finds as many plates but reads one fewer end to end; README, detector results).
+    (bfloat16 on CPUs that compute it natively: 1.25-1.35x faster there). At `lprlab detect`'s
+    threshold of 0.5 bfloat16 finds 2 of the 50 real EU dev plates fewer, so float32 stays this
+    function's default; the end-to-end reader, at threshold 0.2, reads 2 more plates with it and
+    uses ``auto`` (`lprlab.pipeline.READER_DETECTOR_PRECISION`; README, "Detector results").
 
     Args:
         verify: The cascade's second stage (`lprlab.models.verifier`): True loads the shipped
