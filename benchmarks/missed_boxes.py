@@ -16,18 +16,20 @@ import numpy as np
 
 from lprlab.detection import load_detector
 from lprlab.metrics import iou_matrix
-from lprlab.pipeline import ALPR
+from lprlab.pipeline import ALPR, READER_DETECTOR_PRECISION
 from lprlab.real import load_openalpr_photos
 
 parser = argparse.ArgumentParser()
 parser.add_argument("per_plate", help="per-plate CSV of an end-to-end run (eval_alpr.py --per-plate)")
 parser.add_argument("--verifier", help="verifier weights (default: weights/verifier)")
 parser.add_argument("--regions", default="br,eu,us")
+parser.add_argument("--precision", default=READER_DETECTOR_PRECISION, choices=("float32", "bfloat16", "auto"),
+                    help="the detector's arithmetic (default: the reader's, auto)")
 args = parser.parse_args()
 
 missed = {(r["region"], pathlib.Path(r["photo"]).name, r["truth"])
           for r in csv.DictReader(open(args.per_plate, encoding="utf-8")) if r["read"] != "True"}
-detector = load_detector(verify=args.verifier or True)
+detector = load_detector(precision=args.precision, verify=args.verifier or True)
 reader = ALPR(detector)  # the reader's defaults: threshold, offsets, fit
 causes = collections.Counter()
 print("| region | photo | truth | best IoU | presence | verifier | box (x, y, w, h) | cause |")
