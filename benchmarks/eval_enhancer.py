@@ -25,7 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from lprlab.enhancement import load_enhancer  # noqa: E402
+from lprlab.enhancement import ENHANCE_MODES, load_enhancer  # noqa: E402
 from lprlab.generic_sr import GenericSR  # noqa: E402
 from lprlab.recognition import load_recognizer  # noqa: E402
 from lprlab.study import (HEIGHTS, STUDY_SEED, accuracy, bicubic_up, degrade_set, exact_pairs,  # noqa: E402
@@ -51,7 +51,7 @@ def speed(enhancer, batch: int = 128, seconds: float = 5.0) -> dict:
     return {"plates_per_s": round(rate, 1), "one_plate_ms": round(1000 * float(np.median(times)), 2)}
 
 
-def real_plates(recognizer, enhancer) -> dict:
+def real_plates(recognizer, enhancer, mode: str) -> dict:
     from lprlab.real import load_openalpr_endtoend  # noqa: PLC0415
 
     plates = [p for region in ("br", "eu", "us") for p in load_openalpr_endtoend(None, region)]
@@ -61,16 +61,17 @@ def real_plates(recognizer, enhancer) -> dict:
         lr = [degrade_set(p.image[None], np.array([p.image.shape[0] * 0.9]), height, STUDY_SEED + 7 + i)[0]
               for i, p in enumerate(plates)]
         out[f"{height}px_bicubic"] = accuracy(recognizer, lr, texts)
-        out[f"{height}px_enhanced"] = accuracy(recognizer, enhancer.enhance(lr), texts)
+        out[f"{height}px_enhanced"] = accuracy(recognizer, enhancer.enhance(lr, mode=mode), texts)
     smallest = sorted(plates, key=lambda p: p.image.shape[0])[:16]
     small_texts = [p.text for p in smallest]
     out["smallest16_heights_px"] = [p.image.shape[0] for p in smallest]
     out["smallest16_bicubic"] = accuracy(recognizer, [p.image for p in smallest], small_texts)
-    out["smallest16_enhanced"] = accuracy(recognizer, enhancer.enhance([p.image for p in smallest]), small_texts)
+    out["smallest16_enhanced"] = accuracy(recognizer, enhancer.enhance([p.image for p in smallest], mode=mode),
+                                          small_texts)
     return out
 
 
-def generic_figures(recognizer, enhancer, generic, test, count: int, heights) -> dict:
+def generic_figures(recognizer, enhancer, generic, test, count: int, heights, mode: str) -> dict:
     """Curve (d) against bicubic and the enhancer on the same first `count` test crops."""
     hr, texts = test.images[:count], test.texts[:count]
     size = hr.shape[1:3]
@@ -84,7 +85,8 @@ def generic_figures(recognizer, enhancer, generic, test, count: int, heights) ->
     for name, images in (("bicubic", bicubic), ("enhancer", enhanced), ("generic", generic_sr)):
         check[f"psnr_{name}"], check[f"ssim_{name}"] = image_quality(hr, images)
         check[f"accuracy_{name}"] = accuracy(recognizer, images, texts)
-    rows = run_study(recognizer, hr, test.plate_heights[:count], texts, enhancer, heights=heights, generic=generic)
+    rows = run_study(recognizer, hr, test.plate_heights[:count], texts, enhancer, heights=heights, generic=generic,
+                     enhance_mode=mode)
     return {"model": generic.name, "count": len(hr), "seconds_per_crop": seconds, "check": check,
             "study": [row.__dict__ for row in rows],
             "heights_for": {f"{field}@{int(100 * target)}%": height_for(rows, field, target)
@@ -104,6 +106,9 @@ def main() -> None:
     parser.add_argument("--generic", type=int, default=0, metavar="N",
                         help="also the generic pretrained SR model (d) on the first N test crops (0: skip)")
     parser.add_argument("--generic-heights", default="8,10,12,16,24", help="LR plate heights of (d), px")
+    parser.add_argument("--enhance-mode", default="at_least_lr", choices=ENHANCE_MODES,
+                        help="how the study and the real plates feed the enhancer (Enhancer.enhance's mode; "
+                             "'fixed' gives the figures of 0.37.0 and before)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     recognizer, enhancer = load_recognizer(args.recognizer), load_enhancer(args.weights, args.scale)
@@ -117,22 +122,26 @@ def main() -> None:
                             hr_size=hr_size)
         lr_recognizers = {h: train_lr_recognizer(recognizer, train.images, train.plate_heights, train.texts, h,
                                                  f"data/runs/lr-recognizer-{h}px") for h in HEIGHTS}
-    rows = run_study(recognizer, test.images, test.plate_heights, test.texts, enhancer, lr_recognizers)
+    rows = run_study(recognizer, test.images, test.plate_heights, test.texts, enhancer, lr_recognizers,
+                     enhance_mode=args.enhance_mode)
     figures["study"] = [row.__dict__ for row in rows]
     figures["heights_for"] = {f"{field}@{int(100 * target)}%": height_for(rows, field, target)
                               for field in ("bicubic", "lr_trained", "enhanced") for target in (0.5, 0.9)}
     figures["speed"] = speed(enhancer)
     try:
-        figures["real"] = real_plates(recognizer, enhancer)
+        figures["real"] = real_plates(recognizer, enhancer, args.enhance_mode)
     except FileNotFoundError as error:
         figures["real"] = str(error)
     if args.generic:
         heights = tuple(float(h) for h in args.generic_heights.split(","))
-        figures["generic"] = generic_figures(recognizer, enhancer, GenericSR(), test, args.generic, heights)
+        figures["generic"] = generic_figures(recognizer, enhancer, GenericSR(), test, args.generic, heights,
+                                                args.enhance_mode)
     if args.json:
         print(json.dumps(figures, default=float))
         return
     check = figures["check"]
+    print(f"weights {args.weights or 'weights/enhancer_x4'}, recogniser {args.recognizer}, enhance mode "
+          f"{args.enhance_mode}")
     print(f"x{check['scale']} exact pairs (LR {check['lr_size']}): PSNR bicubic {check['psnr_bicubic']:.2f} dB, "
           f"SR {check['psnr_sr']:.2f} dB (+{check['psnr_gain']:.2f}); SSIM {check['ssim_bicubic']:.3f} → "
           f"{check['ssim_sr']:.3f}")

@@ -13,6 +13,7 @@ from lprlab.models.enhancer import load_enhancer as _load
 WEIGHTS_DIR = pathlib.Path(__file__).resolve().parents[1] / "weights"
 MIN_SIDE_PX = 4
 MAX_INPUT_PIXELS = 256 * 1024  # a plate crop, not a photo: 512x512 input becomes 2048x2048 at x4
+ENHANCE_MODES = ("fixed", "native", "at_least_lr")  # see `Enhancer.enhance`
 
 
 def weights_path(scale: int = 4) -> pathlib.Path:
@@ -37,47 +38,73 @@ class Enhancer:
         """The scale factor."""
         return self.config.scale
 
-    def enhance(self, images, native: bool = False, batch_size: int = 128) -> list[np.ndarray]:
+    def enhance(self, images, mode: str = "fixed", batch_size: int = 128) -> list[np.ndarray]:
         """Super-resolves plate crops.
 
         Args:
             images: A sequence of (H, W, 3) uint8 RGB crops, each at least 4x4 px.
-            native: Keep each crop's own size (output = input x scale; one pass per crop). When
-                False (the pipeline's way), every crop is first resized (bicubic) to the LR size the
-                enhancer was trained on, and all outputs are the HR size ``config.hr_size``.
-            batch_size: Crops per forward pass when not `native`.
+            mode: How each crop meets the network, which is fully convolutional:
+                ``fixed`` (the default): every crop is first resized (bicubic) to the LR size the
+                enhancer was trained on, ``config.lr_size``, and every output is ``config.hr_size``;
+                a crop larger than that is shrunk first, so this suits plates up to about the
+                trained LR plate height.
+                ``native``: each crop at its own size; output = input x scale.
+                ``at_least_lr``: each crop at its own size, except that one lower than the trained LR
+                height is first enlarged (bicubic, aspect kept) to that height; output =
+                max(H, lr_height) x scale high. At LR plate heights of 20-32 px the network adds
+                sharpness at its own size where ``fixed`` throws pixels away (README, enhancer).
+            batch_size: Crops per forward pass (in the native modes, crops of one size are batched
+                together, up to the pixels of `batch_size` crops of ``config.lr_size``).
 
         Returns:
             One (h, w, 3) uint8 RGB image per input, in order.
 
         Raises:
-            ValueError: an image is not (H, W, 3) uint8, is smaller than 4x4 px, or (native) has
-                more than 262,144 pixels.
+            ValueError: an unknown `mode`; an image is not (H, W, 3) uint8, is smaller than 4x4 px,
+                or (native modes) has more than 262,144 pixels.
         """
+        if mode not in ENHANCE_MODES:
+            raise ValueError(f"unknown enhance mode {mode!r}; known: {', '.join(ENHANCE_MODES)}")
         for i, image in enumerate(images):
-            _check(image, f"image {i}", native)
-        if native:
-            # an eager call per crop: a traced function would see unknown sizes, which the bicubic
-            # skip's resize cannot take
-            return [_to_uint8(self.model(image[None].astype(np.float32) / 255.0, training=False)[0])
-                    for image in images]
+            _check(image, f"image {i}", mode != "fixed")
         lr_h, lr_w = self.config.lr_size
-        out = []
-        for start in range(0, len(images), batch_size):
-            batch = np.stack([cv2.resize(image, (lr_w, lr_h), interpolation=cv2.INTER_CUBIC)
-                              for image in images[start:start + batch_size]]).astype(np.float32) / 255.0
-            out.extend(_to_uint8(sr) for sr in np.asarray(self.model.predict_on_batch(batch)))
+        if mode == "fixed":
+            out = []
+            for start in range(0, len(images), batch_size):
+                batch = np.stack([cv2.resize(image, (lr_w, lr_h), interpolation=cv2.INTER_CUBIC)
+                                  for image in images[start:start + batch_size]]).astype(np.float32) / 255.0
+                out.extend(_to_uint8(sr) for sr in np.asarray(self.model.predict_on_batch(batch)))
+            return out
+        inputs = [image if mode == "native" or image.shape[0] >= lr_h else
+                  cv2.resize(image, (max(1, round(image.shape[1] * lr_h / image.shape[0])), lr_h),
+                             interpolation=cv2.INTER_CUBIC) for image in images]
+        by_size: dict[tuple, list[int]] = {}
+        for i, image in enumerate(inputs):
+            by_size.setdefault(image.shape, []).append(i)
+        out = [None] * len(inputs)
+        for (height, width, _), indices in by_size.items():
+            # eager calls: a traced function would see unknown sizes, which the bicubic skip's
+            # resize cannot take; the pixel budget bounds the HR feature maps' memory
+            per_pass = max(1, (batch_size * lr_h * lr_w) // (height * width))
+            for start in range(0, len(indices), per_pass):
+                chunk = indices[start:start + per_pass]
+                batch = np.stack([inputs[i] for i in chunk]).astype(np.float32) / 255.0
+                for i, sr in zip(chunk, np.asarray(self.model(batch, training=False))):
+                    out[i] = _to_uint8(sr)
         return out
 
-    def enhance_files(self, paths, native: bool = True) -> list[np.ndarray]:
-        """Enhances image files (PNG/JPEG). Raises FileNotFoundError or ValueError naming a missing,
-        empty, undecodable, too small or too large file."""
+    def enhance_files(self, paths, mode: str = "native") -> list[np.ndarray]:
+        """Enhances image files (PNG/JPEG), each at its own size by default (`enhance`'s `mode`).
+        Raises FileNotFoundError or ValueError naming a missing, empty, undecodable, too small or too
+        large file, or an unknown `mode`."""
+        if mode not in ENHANCE_MODES:
+            raise ValueError(f"unknown enhance mode {mode!r}; known: {', '.join(ENHANCE_MODES)}")
         images = []
         for path in paths:
             image = read_image(path)
-            _check(image, f"image {os.fspath(path)!r}", native)
+            _check(image, f"image {os.fspath(path)!r}", mode != "fixed")
             images.append(image)
-        return self.enhance(images, native=native)
+        return self.enhance(images, mode=mode)
 
 
 def _check(image, name: str, native: bool) -> None:
@@ -128,7 +155,7 @@ def enhance_to_folder(enhancer: Enhancer, paths, out_dir: str | os.PathLike) -> 
     """
     from lprlab.datasets import atomic_write, encode_image  # noqa: PLC0415
 
-    outputs = enhancer.enhance_files(paths, native=True)
+    outputs = enhancer.enhance_files(paths, mode="native")
     out_dir = pathlib.Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise NotADirectoryError(f"--out {str(out_dir)!r} is a file, not a folder")

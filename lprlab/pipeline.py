@@ -97,8 +97,9 @@ class ALPR:
         detector: A `lprlab.models.detector.Detector`; when None, the shipped weights with
             `READER_DETECTOR_PRECISION` (bfloat16 where the CPU computes it natively).
         recognizer: A `lprlab.recognition.Recognizer`; the shipped Latin weights when None.
-        enhancer: Anything with ``enhance(list of uint8 RGB crops) -> list of crops`` (the SRGAN
-            enhancer), used for plates under `enhance_below_px` pixels high; None to never enhance.
+        enhancer: Anything with ``enhance(list of uint8 RGB crops, mode=enhance_mode) -> list of
+            crops`` (the SRGAN enhancer, `lprlab.enhancement.Enhancer`), used for plates under
+            `enhance_below_px` pixels high; None to never enhance.
         region: Post-processing region (``br``, ``eu``, ``us``, ...; see `lprlab.postprocess.REGIONS`),
             or None for every format the recogniser was trained on.
         watchlist: A `lprlab.watchlist.Watchlist` to check each text against, or None.
@@ -125,6 +126,11 @@ class ALPR:
             the shipped pair and verifier of 0.23.0 (README, end-to-end results).
         top_n: Alternatives kept per plate (post-processing chooses among them).
         enhance_below_px: Plate height in pixels under which the enhancer is used.
+        enhance_mode: How crops meet the enhancer (`Enhancer.enhance`'s `mode`). ``at_least_lr``
+            (since 0.38.0) keeps each crop at its own size, enlarging only crops lower than the
+            enhancer's LR size; until 0.37.0 every crop was resized to that size (``fixed``),
+            which shrank crops taller than it (README, enhancer results). None calls
+            ``enhance(crops)`` without a mode, for enhancers that take none.
         max_distance: Watch-list lookup bound (`lprlab.watchlist.Watchlist.lookup`).
         min_confidence: A box whose reading's probability (after post-processing) is below this is
             dropped as not a plate (badges, lamps, signs, the time stamps cameras print on photos);
@@ -198,7 +204,7 @@ class ALPR:
     def __init__(self, detector=None, recognizer=None, enhancer=None, region: str | None = None, watchlist=None,
                  threshold: float = 0.2, margin: float | tuple[float, ...] = (0.04, 0.08, 0.12), top_n: int = 5,
                  heights: tuple[float, ...] = (0.85, 1.2),
-                 enhance_below_px: float = 16.0,
+                 enhance_below_px: float = 16.0, enhance_mode: str | None = "at_least_lr",
                  max_distance: float = 1.0, min_confidence: float = 0.1, base_scale: float = 1.0,
                  verify_threshold: float = 0.5, rescue_confidence: float = 0.5, rescue_floor: float = 0.001,
                  character_weights: dict[str, float] | None = None, refine: float = 0.0,
@@ -227,7 +233,7 @@ class ALPR:
         if any(g <= 0 for g, _ in self.shifts):
             raise ValueError(f"shifts must be (positive width factor, shift) pairs, got {shifts!r}")
         self.shift_below = float(shift_below)
-        self.enhance_below_px, self.max_distance = enhance_below_px, max_distance
+        self.enhance_below_px, self.enhance_mode, self.max_distance = enhance_below_px, enhance_mode, max_distance
         self.min_confidence, self.base_scale, self.verify_threshold = min_confidence, base_scale, verify_threshold
         self.rescue_confidence, self.rescue_floor, self.refine = rescue_confidence, rescue_floor, refine
         self.offsets = tuple(int(o) for o in offsets)
@@ -309,7 +315,8 @@ class ALPR:
         if any(enhanced):
             owner = np.repeat(np.arange(len(boxes)), np.diff(spans))
             small = [c for i, c in enumerate(crops) if enhanced[owner[i]]]
-            better = iter(self.enhancer.enhance(small))
+            better = iter(self.enhancer.enhance(small) if self.enhance_mode is None
+                          else self.enhancer.enhance(small, mode=self.enhance_mode))
             crops = [next(better) if enhanced[owner[i]] else c for i, c in enumerate(crops)]
         all_readings = self.recognizer.read(crops, top_n=self.top_n)
         best = []

@@ -291,7 +291,7 @@ def _read(models: Models, crop: np.ndarray, name: str, enhance: bool) -> dict:
         if crop.shape[0] > largest:  # as the pipeline: only plates smaller than the enhancer's input
             note = f"not enhanced: {crop.shape[0]} px high, over the enhancer's {largest} px"
         elif min(crop.shape[:2]) >= 4:
-            enhanced = enhancer.enhance([crop])[0]
+            enhanced = enhancer.enhance([crop], mode="at_least_lr")[0]  # at its own size, as the pipeline
     reading = models.recognizer.read([enhanced if enhanced is not None else crop], top_n=5)[0]
     out = {"image": name, "text": reading.text, "confidence": round(reading.confidence, 4),
            "alternatives": [{"text": t, "confidence": round(p, 4)} for t, p in reading.alternatives],

@@ -57,6 +57,14 @@ def bicubic_up(images, size: tuple[int, int]) -> list[np.ndarray]:
     return [cv2.resize(image, (size[1], size[0]), interpolation=cv2.INTER_CUBIC) for image in images]
 
 
+def to_size(images, size: tuple[int, int]) -> list[np.ndarray]:
+    """Each image resized to `size` = (height, width) px: area-averaged when it shrinks, bicubic
+    when it grows (a super-resolved crop to the HR crop's size)."""
+    return [image if image.shape[:2] == tuple(size) else
+            cv2.resize(image, (size[1], size[0]), interpolation=cv2.INTER_AREA if image.shape[0] > size[0]
+                       else cv2.INTER_CUBIC) for image in images]
+
+
 def image_quality(hr_images: np.ndarray, images) -> tuple[float, float]:
     """Mean PSNR (dB) and SSIM of `images` against `hr_images`, both (n, H, W, 3) uint8, with
     `tf.image.psnr` and `tf.image.ssim` (max value 255)."""
@@ -109,7 +117,7 @@ def train_lr_recognizer(recognizer, hr_images: np.ndarray, plate_heights: np.nda
 
 def run_study(recognizer, hr_images: np.ndarray, plate_heights: np.ndarray, texts, enhancer=None,
               lr_recognizers: dict | None = None, heights=HEIGHTS, progress: bool = True,
-              generic=None) -> list[StudyRow]:
+              generic=None, enhance_mode: str = "at_least_lr") -> list[StudyRow]:
     """The study's table: one `StudyRow` per height, plus one for the full-size HR (``inf``).
 
     Args:
@@ -118,6 +126,10 @@ def run_study(recognizer, hr_images: np.ndarray, plate_heights: np.ndarray, text
         plate_heights: (n,) their plates' heights in pixels.
         texts: Their true texts.
         enhancer: An `lprlab.enhancement.Enhancer`, or None to skip (c).
+        enhance_mode: How (c) feeds the enhancer (`Enhancer.enhance`'s `mode`): ``at_least_lr``
+            (since 0.38.0) enhances an LR crop at its own size, enlarging only crops lower than the
+            enhancer's LR size; ``fixed`` (until 0.37.0) resized every crop to that size, which
+            shrank plates over about 13 px (README, enhancer results).
         lr_recognizers: {height: Recognizer} for (b), or None to skip it.
         heights: LR plate heights, pixels.
         progress: Show a tqdm bar.
@@ -136,12 +148,11 @@ def run_study(recognizer, hr_images: np.ndarray, plate_heights: np.ndarray, text
         if lr_recognizers and height in lr_recognizers:
             row.lr_trained = accuracy(lr_recognizers[height], bicubic, texts)
         if enhancer is not None:
-            sr = [cv2.resize(s, (size[1], size[0]), interpolation=cv2.INTER_AREA) for s in enhancer.enhance(lr)]
+            sr = to_size(enhancer.enhance(lr, mode=enhance_mode), size)
             row.enhanced = accuracy(recognizer, sr, texts)
             row.psnr_enhanced, row.ssim_enhanced = image_quality(hr_images, sr)
         if generic is not None:
-            sr = [cv2.resize(s, (size[1], size[0]), interpolation=cv2.INTER_AREA if s.shape[0] > size[0]
-                             else cv2.INTER_CUBIC) for s in generic.enhance(lr)]
+            sr = to_size(generic.enhance(lr), size)
             row.generic = accuracy(recognizer, sr, texts)
             row.psnr_generic, row.ssim_generic = image_quality(hr_images, sr)
         rows.append(row)

@@ -136,13 +136,23 @@ def test_enhancer_api_and_errors(tmp_path):
     crops = [np.full((11, 40, 3), 128, np.uint8), np.zeros((30, 90, 3), np.uint8)]
     fixed = enhancer.enhance(crops)
     assert [c.shape for c in fixed] == [(16, 64, 3), (16, 64, 3)] and fixed[0].dtype == np.uint8
-    assert [c.shape for c in enhancer.enhance(crops, native=True)] == [(22, 80, 3), (60, 180, 3)]
+    assert [c.shape for c in enhancer.enhance(crops, mode="native")] == [(22, 80, 3), (60, 180, 3)]
+    # a crop lower than the trained LR height (8 px) is enlarged to it, aspect kept; others keep their size
+    assert [c.shape for c in enhancer.enhance([np.zeros((4, 12, 3), np.uint8), *crops], mode="at_least_lr")] == [
+        (16, 48, 3), (22, 80, 3), (60, 180, 3)]
+    # crops of one size are batched together and come back in order, as one at a time
+    mixed = [np.random.default_rng(i).integers(0, 256, (11 + 19 * (i % 2), 40, 3), np.uint8) for i in range(5)]
+    one_by_one = [enhancer.enhance([c], mode="native")[0] for c in mixed]
+    for together, alone in zip(enhancer.enhance(mixed, mode="native"), one_by_one):
+        np.testing.assert_allclose(together.astype(int), alone.astype(int), atol=1)
+    with pytest.raises(ValueError, match="unknown enhance mode 'big'"):
+        enhancer.enhance(crops, mode="big")
     with pytest.raises(ValueError, match="at least 4x4"):
         enhancer.enhance([np.zeros((3, 40, 3), np.uint8)])
     with pytest.raises(ValueError, match="uint8"):
         enhancer.enhance([np.zeros((16, 40), np.uint8)])
     with pytest.raises(ValueError, match="at most"):
-        enhancer.enhance([np.zeros((600, 600, 3), np.uint8)], native=True)
+        enhancer.enhance([np.zeros((600, 600, 3), np.uint8)], mode="native")
     with pytest.raises(ValueError, match="scale 2, not 4"):
         load_enhancer(tmp_path / "enh", scale=4)
 

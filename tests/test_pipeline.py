@@ -66,6 +66,41 @@ def test_reading_rescues_a_doubted_box_only_when_it_fits_a_format():
     assert [r.text for r in floored.read(image)] == ["XYZ9876"] and floored.detector.asked == 0.3
 
 
+def test_small_plates_go_to_the_enhancer_at_their_own_size():
+    from types import SimpleNamespace
+
+    from lprlab.models.detector import Detection
+    from lprlab.models.recognizer import Reading
+    from lprlab.pipeline import ALPR
+
+    class Detector:  # one plate 12 px high, one 30 px high
+        def detect(self, image, threshold, base_scale, verify_threshold, **options):
+            return [Detection((10, 10, 48, 12), 0.9, 1.0, 0.9), Detection((10, 40, 120, 30), 0.9, 1.0, 0.9)]
+
+    class Recognizer:
+        config = SimpleNamespace(formats=("br_old",))
+
+        def read(self, crops, top_n=1):
+            self.heights = [c.shape[0] for c in crops]
+            return [Reading("ABC1234", (), 0.9, (("ABC1234", 0.9),)) for _ in crops]
+
+    class Enhancer:  # doubles each crop, recording how it was asked
+        def enhance(self, crops, mode="fixed"):
+            self.calls = getattr(self, "calls", []) + [(mode, [c.shape[0] for c in crops])]
+            return [np.repeat(np.repeat(c, 2, axis=0), 2, axis=1) for c in crops]
+
+    image = np.full((80, 160, 3), 90, np.uint8)
+    reader = ALPR(Detector(), Recognizer(), Enhancer(), region="br", min_confidence=0.0, margin=0.0, heights=(),
+                  widths=())
+    results = reader.read(image)
+    assert [r.enhanced for r in results] == [True, False]
+    assert reader.enhancer.calls == [("at_least_lr", [12])] and reader.recognizer.heights == [24, 30]
+    fixed = ALPR(Detector(), Recognizer(), Enhancer(), region="br", min_confidence=0.0, margin=0.0, heights=(),
+                 widths=(), enhance_mode="fixed")
+    fixed.read(image)
+    assert fixed.enhancer.calls == [("fixed", [12])]
+
+
 def test_fitted_and_searched_boxes_are_both_read():
     from types import SimpleNamespace
 
