@@ -26,6 +26,7 @@ import numpy as np  # noqa: E402
 import lprlab  # noqa: E402
 from lprlab import evaluation  # noqa: E402
 from lprlab.detection import load_detector  # noqa: E402
+from lprlab.enhancement import ENHANCE_MODES, load_enhancer  # noqa: E402
 from lprlab.pipeline import ALPR, READER_DETECTOR_PRECISION, VIDEO_WIDTHS  # noqa: E402
 from lprlab.recognition import ViewAverage, load_recognizer  # noqa: E402
 from lprlab.video import read_video  # noqa: E402
@@ -99,6 +100,11 @@ parser.add_argument("--us-character-weights", type=lambda v: {} if v == "none" e
                     {k: float(w) for k, w in (item.split("=") for item in v.split(","))},
                     help="the US photos' character prior ratios, e.g. O=0.5,I=1 or none (default: "
                          "lprlab.postprocess.REGION_CHARACTER_WEIGHTS)")
+parser.add_argument("--enhance-below", type=float, default=0.0, metavar="PX",
+                    help="enhance plates lower than PX pixels with the shipped enhancer, as `lprlab alpr --enhance "
+                         "--enhance-below PX` (default 0: no enhancer, as `lprlab alpr`)")
+parser.add_argument("--enhance-mode", default="at_least_lr", choices=ENHANCE_MODES,
+                    help="how crops meet the enhancer (Enhancer.enhance's mode; 'fixed' as until 0.37.0)")
 args = parser.parse_args()
 FIT_FIRST = {"auto": None, "yes": True, "no": False}
 detector = load_detector(args.detector, args.precision, verify=False if args.no_verify else args.verifier,
@@ -119,7 +125,8 @@ print(f"detector {args.detector} ({'no verifier' if detector.verifier is None el
       f"{', doubted boxes verified again fitted' if args.verify_fitted else ''}"
       f"{f', fitted first: {args.fit_first}'})"
       f"{'' if args.us_character_weights is None else f', US character weights {args.us_character_weights}'}"
-      f"{'' if args.us_serial_weight is None else f', US serial weight {args.us_serial_weight}'}")
+      f"{'' if args.us_serial_weight is None else f', US serial weight {args.us_serial_weight}'}"
+      f"{f', enhancer below {args.enhance_below} px ({args.enhance_mode})' if args.enhance_below else ''}")
 print("| region | photos | plates | detected | top-1 | O/0 I/1 merged | top-5 | false boxes / photo | s / photo |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 try:
@@ -133,6 +140,9 @@ reader_options = dict(threshold=args.threshold, margin=args.margin, verify_thres
                       min_confidence=args.min_confidence, refine=args.refine, offsets=tuple(args.offsets),
                       fit=args.fit, read_searched=args.read_searched,
                       verify_fitted=args.verify_fitted, fit_first=FIT_FIRST[args.fit_first])
+if args.enhance_below:
+    reader_options |= dict(enhancer=load_enhancer(), enhance_below_px=args.enhance_below,
+                           enhance_mode=args.enhance_mode)
 completed, outcomes = [], []
 for photo_set in photo_sets:
     weights = args.us_character_weights if photo_set.name == "us" else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.37.0"
+__version__ = "0.38.0"
 
 _EXPORTS = {
     "get_format": "formats", "format_names": "formats", "resolve_formats": "formats", "random_text": "formats",

@@ -99,7 +99,9 @@ class ALPR:
         recognizer: A `lprlab.recognition.Recognizer`; the shipped Latin weights when None.
         enhancer: Anything with ``enhance(list of uint8 RGB crops, mode=enhance_mode) -> list of
             crops`` (the SRGAN enhancer, `lprlab.enhancement.Enhancer`), used for plates under
-            `enhance_below_px` pixels high; None to never enhance.
+            `enhance_below_px` pixels high and accepted by the detector's verifier (a doubted box
+            is read as it is: on the real US dev photos, enhanced, the time stamps of security-camera
+            stills read as plates, 0.08 → 0.22 false boxes per photo); None to never enhance.
         region: Post-processing region (``br``, ``eu``, ``us``, ...; see `lprlab.postprocess.REGIONS`),
             or None for every format the recogniser was trained on.
         watchlist: A `lprlab.watchlist.Watchlist` to check each text against, or None.
@@ -279,7 +281,11 @@ class ALPR:
                  + [(1.0, f, middle, 0.0) for f in self.widths if f != 1.0])
         boxes = [(d.box,) + ((d.searched_box,) if self.read_searched and getattr(d, "searched_box", None) else ())
                  for d in detections]
-        enhanced = [self.enhancer is not None and d.box[3] < self.enhance_below_px for d in detections]
+        # a box the verifier doubts is read as it is: the enhancer sharpens anything into characters
+        # (a camera's time stamp reads as a plate), so its reading would be no evidence for the rescue
+        enhanced = [self.enhancer is not None and d.box[3] < self.enhance_below_px
+                    and not (rescue and d.verification is not None and d.verification < self.verify_threshold)
+                    for d in detections]
         candidates = self._candidates(image, boxes, views, enhanced)
         if self.shifts:
             # the second look: shifted views of the boxes whose best reading fits no format or is weak

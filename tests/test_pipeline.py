@@ -66,16 +66,17 @@ def test_reading_rescues_a_doubted_box_only_when_it_fits_a_format():
     assert [r.text for r in floored.read(image)] == ["XYZ9876"] and floored.detector.asked == 0.3
 
 
-def test_small_plates_go_to_the_enhancer_at_their_own_size():
+def test_small_plates_the_verifier_accepts_go_to_the_enhancer_at_their_own_size():
     from types import SimpleNamespace
 
     from lprlab.models.detector import Detection
     from lprlab.models.recognizer import Reading
     from lprlab.pipeline import ALPR
 
-    class Detector:  # one plate 12 px high, one 30 px high
+    class Detector:  # plates 12 and 30 px high, and a 12-px box the verifier doubts (a time stamp)
         def detect(self, image, threshold, base_scale, verify_threshold, **options):
-            return [Detection((10, 10, 48, 12), 0.9, 1.0, 0.9), Detection((10, 40, 120, 30), 0.9, 1.0, 0.9)]
+            return [Detection((10, 10, 48, 12), 0.9, 1.0, 0.9), Detection((10, 40, 120, 30), 0.9, 1.0, 0.9),
+                    Detection((100, 10, 48, 12), 0.9, 1.0, 0.2)]
 
     class Recognizer:
         config = SimpleNamespace(formats=("br_old",))
@@ -93,8 +94,8 @@ def test_small_plates_go_to_the_enhancer_at_their_own_size():
     reader = ALPR(Detector(), Recognizer(), Enhancer(), region="br", min_confidence=0.0, margin=0.0, heights=(),
                   widths=())
     results = reader.read(image)
-    assert [r.enhanced for r in results] == [True, False]
-    assert reader.enhancer.calls == [("at_least_lr", [12])] and reader.recognizer.heights == [24, 30]
+    assert [r.enhanced for r in results] == [True, False, False]  # the doubted box is read as it is
+    assert reader.enhancer.calls == [("at_least_lr", [12])] and reader.recognizer.heights == [24, 30, 12]
     fixed = ALPR(Detector(), Recognizer(), Enhancer(), region="br", min_confidence=0.0, margin=0.0, heights=(),
                  widths=(), enhance_mode="fixed")
     fixed.read(image)
