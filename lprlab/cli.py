@@ -263,7 +263,7 @@ def _enhance(args) -> None:
     from lprlab.enhancement import enhance_to_folder, load_enhancer  # noqa: PLC0415
 
     enhancer = load_enhancer(args.weights, args.scale)
-    for path, output in zip(args.images, enhance_to_folder(enhancer, args.images, args.out)):
+    for path, output in zip(args.images, enhance_to_folder(enhancer, args.images, args.out, args.mode)):
         print(json.dumps({"image": path, "output": str(output)}, ensure_ascii=False))
 
 
@@ -442,6 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     enhance.add_argument("--out", required=True, help="folder for the enhanced PNGs (<stem>_x<scale>.png)")
     enhance.add_argument("--scale", type=int, default=4, choices=(2, 4, 8), help="scale factor")
     enhance.add_argument("--weights", help="weights path without suffix (default: weights/enhancer_x<scale>)")
+    enhance.add_argument("--mode", default="native", choices=("native", "at_least_lr", "fixed"),  # ENHANCE_MODES
+                         help="native: each image at its own size (output = input x scale); at_least_lr: "
+                              "images lower than the enhancer's LR input enlarged to it first, as the reader "
+                              "does; fixed: every image resized to the LR input (output = the HR size)")
     enhance.set_defaults(run=_enhance)
     srv = commands.add_parser("serve", help="the web page and JSON service (FastAPI; uploads only)")
     srv.add_argument("--host", default="127.0.0.1", help="address to bind (loopback by default)")

@@ -143,9 +143,11 @@ def load_enhancer(path: str | os.PathLike | None = None, scale: int = 4) -> Enha
     return enhancer
 
 
-def enhance_to_folder(enhancer: Enhancer, paths, out_dir: str | os.PathLike) -> list[pathlib.Path]:
-    """Enhances image files at their own size and writes ``<out_dir>/<stem>_x<scale>.png`` for each,
-    atomically. Every input is read and checked before anything is written.
+def enhance_to_folder(enhancer: Enhancer, paths, out_dir: str | os.PathLike,
+                      mode: str = "native") -> list[pathlib.Path]:
+    """Enhances image files, each at its own size by default (`Enhancer.enhance`'s `mode`), and
+    writes ``<out_dir>/<stem>_x<scale>.png`` for each, atomically. Every input is read and checked
+    before anything is written.
 
     Returns:
         The output paths, in the order of `paths`.
@@ -155,7 +157,7 @@ def enhance_to_folder(enhancer: Enhancer, paths, out_dir: str | os.PathLike) -> 
     """
     from lprlab.datasets import atomic_write, encode_image  # noqa: PLC0415
 
-    outputs = enhancer.enhance_files(paths, mode="native")
+    outputs = enhancer.enhance_files(paths, mode=mode)
     out_dir = pathlib.Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise NotADirectoryError(f"--out {str(out_dir)!r} is a file, not a folder")

@@ -174,6 +174,18 @@ def test_cli_enhance(tmp_path, capsys):
     line = json.loads(capsys.readouterr().out.strip())
     assert line["image"] == str(crop) and line["output"].endswith("plate_x2.png")
     assert cv2.imread(line["output"]).shape == (24, 96, 3)
+    small = tmp_path / "small.png"  # lower than the tiny enhancer's 8-px LR input
+    cv2.imwrite(str(small), np.full((4, 12, 3), 200, np.uint8))
+    for mode, shape in (("native", (8, 24, 3)), ("at_least_lr", (16, 48, 3)), ("fixed", (16, 64, 3))):
+        assert main(["enhance", str(small), "--out", str(tmp_path / mode), "--scale", "2", "--weights", str(weights),
+                     "--mode", mode]) == 0
+        assert cv2.imread(json.loads(capsys.readouterr().out.strip())["output"]).shape == shape
+    from lprlab.cli import build_parser
+    from lprlab.enhancement import ENHANCE_MODES
+
+    choices = next(a.choices for a in build_parser()._subparsers._group_actions[0].choices["enhance"]._actions
+                   if a.dest == "mode")
+    assert set(choices) == set(ENHANCE_MODES)
     empty, text = tmp_path / "empty.png", tmp_path / "notes.png"
     empty.write_bytes(b"")
     text.write_text("not an image")
